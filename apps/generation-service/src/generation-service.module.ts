@@ -1,0 +1,21 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@pingvas/common';
+import { DatabaseModule } from '@pingvas/database';
+import { createSystemController, MessagingModule } from '@pingvas/messaging';
+import type { GenerationServiceConfig } from './config';
+import { GENERATION_DATABASE } from './database';
+
+@Module({})
+export class GenerationServiceModule {
+  static forRoot(config: GenerationServiceConfig): DynamicModule {
+    return {
+      module: GenerationServiceModule,
+      imports: [
+        PlatformModule.forRoot(config),
+        DatabaseModule.forService(GENERATION_DATABASE),
+        MessagingModule.forRoot(),
+      ],
+      controllers: [createSystemController('generation')],
+    };
+  }
+}

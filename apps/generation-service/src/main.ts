@@ -1,0 +1,10 @@
+import { runProcess } from '@pingvas/common';
+import { SERVICES } from '@pingvas/contracts';
+import { startService } from '@pingvas/messaging';
+import { loadGenerationServiceConfig } from './config';
+import { GenerationServiceModule } from './generation-service.module';
+
+void runProcess(SERVICES.generation.name, async () => {
+  const config = loadGenerationServiceConfig(process.env);
+  return startService(GenerationServiceModule.forRoot(config), config);
+});

@@ -1,0 +1,15 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@pingvas/common';
+import { MessagingModule } from '@pingvas/messaging';
+import type { GpuWorkerConfig } from './config';
+
+/** The worker owns no tables and answers no RPC: it needs Redis (queues) and its probes. */
+@Module({})
+export class GpuWorkerModule {
+  static forRoot(config: GpuWorkerConfig): DynamicModule {
+    return {
+      module: GpuWorkerModule,
+      imports: [PlatformModule.forRoot(config), MessagingModule.forRoot({ rpcClient: false })],
+    };
+  }
+}

@@ -1,0 +1,10 @@
+import { runProcess } from '@pingvas/common';
+import { SERVICES } from '@pingvas/contracts';
+import { startService } from '@pingvas/messaging';
+import { loadModelServiceConfig } from './config';
+import { ModelServiceModule } from './model-service.module';
+
+void runProcess(SERVICES.model.name, async () => {
+  const config = loadModelServiceConfig(process.env);
+  return startService(ModelServiceModule.forRoot(config), config);
+});

@@ -1,0 +1,21 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@pingvas/common';
+import { DatabaseModule } from '@pingvas/database';
+import { createSystemController, MessagingModule } from '@pingvas/messaging';
+import type { PaymentServiceConfig } from './config';
+import { PAYMENT_DATABASE } from './database';
+
+@Module({})
+export class PaymentServiceModule {
+  static forRoot(config: PaymentServiceConfig): DynamicModule {
+    return {
+      module: PaymentServiceModule,
+      imports: [
+        PlatformModule.forRoot(config),
+        DatabaseModule.forService(PAYMENT_DATABASE),
+        MessagingModule.forRoot(),
+      ],
+      controllers: [createSystemController('payment')],
+    };
+  }
+}

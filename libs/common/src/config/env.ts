@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const APP_ENVS = ['dev', 'prod', 'test'] as const;
+export type AppEnv = (typeof APP_ENVS)[number];
+
+/** Thrown when the environment does not describe a runnable process; names every bad variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly processName: string,
+    readonly problems: { variable: string; problem: string }[],
+  ) {
+    super(
+      `Invalid configuration for ${processName}:\n` +
+        problems.map((p) => `  ${p.variable}: ${p.problem}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty strings count as unset, so `FOO=` falls back to the default like a missing variable. */
+function withoutEmpty(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+/** Parses `env` with a zod object schema whose keys are variable names. */
+export function parseEnv<S extends z.ZodObject<z.ZodRawShape>>(
+  processName: string,
+  schema: S,
+  env: Env,
+): z.infer<S> {
+  const result = schema.safeParse(withoutEmpty(env));
+  if (result.success) return result.data;
+  const source = withoutEmpty(env);
+  throw new ConfigError(
+    processName,
+    result.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '(environment)');
+      const given = source[variable];
+      return {
+        variable,
+        problem: given === undefined ? issue.message : `${issue.message} (got "${given}")`,
+      };
+    }),
+  );
+}
+
+export const envInt = (min: number, max: number) =>
+  z.coerce
+    .number({ invalid_type_error: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be a whole number from ${min} to ${max}`)
+    .max(max, `must be a whole number from ${min} to ${max}`);
+
+export const envBool = () =>
+  z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1');
+
+export const envUrl = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const identifier = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier (a-z, 0-9, _)');
+
+const channelPrefix = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . : -');
+
+const byteSize = z.string().regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb');
+
+/** Variables every process reads (README lists them with their defaults). */
+export const baseEnvSchema = z.object({
+  APP_ENV: z.enum(APP_ENVS, { message: 'must be dev, prod or test' }).default('dev'),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  DATABASE_URL: envUrl(['postgres:', 'postgresql:']).default(
+    'postgres://postgres@127.0.0.1:5432/pingvas',
+  ),
+  DB_SCHEMA: identifier.optional(),
+  REDIS_URL: envUrl(['redis:', 'rediss:']).optional(),
+  RPC_TIMEOUT_MS: envInt(50, 60_000).default(3000),
+  RPC_NAMESPACE: channelPrefix.optional(),
+  QUEUE_PREFIX: channelPrefix.optional(),
+  HTTP_BODY_LIMIT: byteSize.default('1mb'),
+  SHUTDOWN_TIMEOUT_MS: envInt(0, 600_000).default(10_000),
+});
+
+export interface BaseConfig {
+  processName: string;
+  appEnv: AppEnv;
+  http: { host: string; port: number; bodyLimit: string };
+  logLevel: string;
+  database: { url: string; schema: string };
+  redis: { url: string };
+  rpc: { namespace: string; timeoutMs: number };
+  queue: { prefix: string };
+  shutdownTimeoutMs: number;
+}
+
+/** Redis DB index per environment (seeds: dev 0, prod 1); tests use 2 unless told otherwise. */
+const REDIS_DB: Record<AppEnv, number> = { dev: 0, prod: 1, test: 2 };
+
+export function loadBaseConfig(processName: string, defaultPort: number, env: Env): BaseConfig {
+  const schema = baseEnvSchema.extend({ PORT: envInt(1, 65_535).default(defaultPort) });
+  const e = parseEnv(processName, schema, env);
+  return {
+    processName,
+    appEnv: e.APP_ENV,
+    http: { host: e.HOST, port: e.PORT, bodyLimit: e.HTTP_BODY_LIMIT },
+    logLevel: e.LOG_LEVEL,
+    database: { url: e.DATABASE_URL, schema: e.DB_SCHEMA ?? `${e.APP_ENV}_pingvas` },
+    redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:6379/${REDIS_DB[e.APP_ENV]}` },
+    // Redis pub/sub ignores the DB index, so RPC channels carry the environment in their name.
+    rpc: { namespace: e.RPC_NAMESPACE ?? `pingvas:${e.APP_ENV}`, timeoutMs: e.RPC_TIMEOUT_MS },
+    queue: { prefix: e.QUEUE_PREFIX ?? 'bull' },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,57 @@
+import { type DynamicModule, type INestApplication, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { BaseConfig } from '../config/env';
+import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
+import { MetricsRegistry } from '../metrics/metrics.registry';
+import { bodyParsers } from './body-parsers';
+import { requestIdMiddleware } from './request-id';
+
+export const API_PREFIX = 'api/v1';
+
+/** Routes that stay at the root: probes, metrics and well-known documents. */
+const UNPREFIXED = [
+  { path: 'health', method: RequestMethod.GET },
+  { path: 'ready', method: RequestMethod.GET },
+  { path: 'metrics', method: RequestMethod.GET },
+  { path: '.well-known/*path', method: RequestMethod.GET },
+];
+
+export interface HttpAppOptions {
+  /** OpenAPI title; omit for processes with no public API (the GPU worker). */
+  docsTitle?: string;
+}
+
+/**
+ * Builds a Nest HTTP app with the platform's conventions (DESIGN §1, §10): request ids first,
+ * body size limits, `/api/v1` prefix, metrics,
+ * and OpenAPI at `/docs`.
+ */
+export async function createHttpApp(
+  module: DynamicModule,
+  config: BaseConfig,
+  options: HttpAppOptions = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.use(httpMetricsMiddleware(app.get(MetricsRegistry)));
+  app.use(...bodyParsers(config.http.bodyLimit));
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
+
+  if (options.docsTitle) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder().setTitle(options.docsTitle).setVersion('1').addBearerAuth().build(),
+    );
+    SwaggerModule.setup('docs', app, document);
+  }
+  return app;
+}

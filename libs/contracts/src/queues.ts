@@ -1,0 +1,14 @@
+/**
+ * Durable BullMQ queues (DESIGN §7, §9; seeds: one queue per plan tier).
+ * Keys live under `<prefix>:<queue>:*`, where the prefix separates environments and tests.
+ */
+export const TIERS = ['enterprise', 'studio', 'pro', 'starter', 'free'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const QueueNames = {
+  userEvents: 'user-events',
+  generationResults: 'generation-results',
+  galleryIngest: 'gallery-ingest',
+  searchIndex: 'search-index',
+  tier: (tier: Tier) => `gen-${tier}` as const,
+} as const;

@@ -1,0 +1,47 @@
+import type { ServiceKey, ServiceName } from './services';
+
+/**
+ * RPC patterns are named `<service>.<noun>.<verb>` (DESIGN §9). Each entry of `RpcContract`
+ * pairs a pattern with its request and response types, so `RpcClient.send` is typed end to end.
+ */
+export const RpcPatterns = {
+  user: { systemPing: 'user.system.ping' },
+  payment: { systemPing: 'payment.system.ping' },
+  generation: { systemPing: 'generation.system.ping' },
+  gallery: { systemPing: 'gallery.system.ping' },
+  model: { systemPing: 'model.system.ping' },
+} as const satisfies Record<ServiceKey, Record<string, string>>;
+
+export function systemPingPattern(service: ServiceKey): `${ServiceKey}.system.ping` {
+  return `${service}.system.ping`;
+}
+
+export interface PingRequest {
+  /** Free text echoed back, so a caller can match its own answer. */
+  echo?: string;
+}
+
+export interface PingResponse {
+  service: ServiceName;
+  instanceId: string;
+  echo?: string;
+  time: string;
+}
+
+export interface RpcContract {
+  'user.system.ping': { request: PingRequest; response: PingResponse };
+  'payment.system.ping': { request: PingRequest; response: PingResponse };
+  'generation.system.ping': { request: PingRequest; response: PingResponse };
+  'gallery.system.ping': { request: PingRequest; response: PingResponse };
+  'model.system.ping': { request: PingRequest; response: PingResponse };
+}
+
+export type RpcPattern = keyof RpcContract;
+export type RpcRequest<P extends RpcPattern> = RpcContract[P]['request'];
+export type RpcResponse<P extends RpcPattern> = RpcContract[P]['response'];
+
+/** What travels on the wire: the payload plus the request id that follows one user action. */
+export interface RpcEnvelope<T> {
+  requestId?: string;
+  payload: T;
+}

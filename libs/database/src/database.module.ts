@@ -1,0 +1,43 @@
+import { type DynamicModule, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, type BaseConfig, ReadinessRegistry } from '@pingvas/common';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, type ServiceDatabase } from './service-database';
+
+@Injectable()
+class PostgresReadiness implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: ReadinessRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register({
+      name: 'postgres',
+      check: async () => {
+        await this.dataSource.query('SELECT 1');
+      },
+    });
+  }
+}
+
+/** The service's TypeORM connection in its environment's schema, and its `/ready` check. */
+@Module({})
+export class DatabaseModule {
+  static forService(db: ServiceDatabase): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: BaseConfig) => ({
+            ...dataSourceOptions(config.database, db),
+            retryAttempts: 10,
+            retryDelay: 2000,
+          }),
+        }),
+      ],
+      providers: [PostgresReadiness],
+    };
+  }
+}

@@ -1,0 +1,52 @@
+import type { ServiceKey } from '@pingvas/contracts';
+import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+
+/** What a service owns in the shared database: its entities and its migrations (DESIGN §3). */
+export interface ServiceDatabase {
+  service: ServiceKey;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+}
+
+export interface DatabaseLocation {
+  url: string;
+  schema: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function assertSchemaName(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  return schema;
+}
+
+export function migrationsTableOf(service: ServiceKey): string {
+  return `migrations_${service}`;
+}
+
+/**
+ * TypeORM options for one service: tables qualified with the environment's schema, the same
+ * schema as every connection's search_path, its own migrations table, and never synchronize.
+ */
+export function dataSourceOptions(
+  location: DatabaseLocation,
+  db: ServiceDatabase,
+  applicationName = `pingvas-${db.service}`,
+): DataSourceOptions {
+  const schema = assertSchemaName(location.schema);
+  return {
+    type: 'postgres',
+    url: location.url,
+    schema,
+    applicationName,
+    entities: db.entities,
+    migrations: db.migrations,
+    migrationsTableName: migrationsTableOf(db.service),
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { options: `-c search_path=${schema}`, max: 10, connectionTimeoutMillis: 5000 },
+  };
+}

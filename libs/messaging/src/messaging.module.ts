@@ -1,0 +1,43 @@
+import { BullModule } from '@nestjs/bullmq';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_CONFIG, type BaseConfig } from '@pingvas/common';
+import { reconnectDelay, redisOptionsFromUrl } from './redis-options';
+import { RedisReadiness } from './redis-readiness';
+import { RpcClient } from './rpc-client';
+import { RpcRequestContextInterceptor } from './rpc-server';
+
+/**
+ * Redis for a process: the RPC client, BullMQ's shared connection settings (key prefix per
+ * environment, or per test file) and the `redis` readiness check.
+ */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: { rpcClient?: boolean } = {}): DynamicModule {
+    const rpc = options.rpcClient === false ? [] : [RpcClient];
+    return {
+      module: MessagingModule,
+      imports: [
+        BullModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: BaseConfig) => ({
+            prefix: config.queue.prefix,
+            // BullMQ workers need blocking commands to wait forever for a reconnect.
+            connection: {
+              ...redisOptionsFromUrl(config.redis.url),
+              maxRetriesPerRequest: null,
+              retryStrategy: reconnectDelay,
+            },
+          }),
+        }),
+      ],
+      providers: [
+        ...rpc,
+        RedisReadiness,
+        { provide: APP_INTERCEPTOR, useClass: RpcRequestContextInterceptor },
+      ],
+      exports: [...rpc, BullModule],
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { type BaseConfig, createHttpApp } from '@pingvas/common';
+import { rpcServerStrategy } from './rpc-server';
+
+/**
+ * Starts one of the five services as a hybrid app (DESIGN §1): REST under `/api/v1` on its
+ * port, and its RPC handlers on the namespaced Redis transport.
+ */
+export async function startService(
+  module: DynamicModule,
+  config: BaseConfig,
+): Promise<INestApplication> {
+  const app = await createHttpApp(module, config, { docsTitle: `Pingvas ${config.processName}` });
+  app.connectMicroservice(rpcServerStrategy(config));
+  await app.startAllMicroservices();
+  await app.listen(config.http.port, config.http.host);
+  return app;
+}

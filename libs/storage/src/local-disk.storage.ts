@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  assertBlobKey,
+  type BlobInfo,
+  BlobNotFoundError,
+  type BlobStorage,
+  contentTypeOf,
+} from './blob-storage';
+
+/**
+ * Blobs as files under one root. Writes go to a temporary name and are renamed into place, so
+ * a reader never sees half a file and a crash mid-write leaves no blob behind.
+ */
+export class LocalDiskStorage implements BlobStorage {
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  private pathOf(key: string): string {
+    return join(this.root, assertBlobKey(key));
+  }
+
+  async put(key: string, data: Buffer | Readable): Promise<BlobInfo> {
+    const target = this.pathOf(key);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = `${target}.${randomBytes(6).toString('hex')}.partial`;
+    try {
+      await pipeline(
+        Buffer.isBuffer(data) ? Readable.from([data]) : data,
+        createWriteStream(temp, { flags: 'wx' }),
+      );
+      await rename(temp, target);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+    const info = await this.stat(key);
+    if (!info) throw new Error(`blob ${key} vanished right after it was written`);
+    return info;
+  }
+
+  async stat(key: string): Promise<BlobInfo | null> {
+    try {
+      const s = await stat(this.pathOf(key));
+      return s.isFile() ? { size: s.size, contentType: contentTypeOf(key) } : null;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async read(key: string): Promise<Readable> {
+    if (!(await this.stat(key))) throw new BlobNotFoundError(key);
+    return createReadStream(this.pathOf(key));
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+}

@@ -1,0 +1,155 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { GPU_WORKER, type ProcessName, SERVICES } from '@pingvas/contracts';
+
+/**
+ * `npm start`: runs the migrations once, starts the six processes with their logs prefixed by
+ * name, prints where they answer, and on Ctrl-C (or SIGTERM) stops every one of them.
+ * Children run in their own process groups so a terminal's Ctrl-C reaches the launcher only,
+ * which then stops them in order; if the launcher dies, each child sees its IPC channel close
+ * and stops itself.
+ */
+
+interface ProcessSpec {
+  name: ProcessName;
+  port: number;
+  entry: string;
+}
+
+const DIST = join(__dirname, '..');
+const READY_DEADLINE_MS = 60_000;
+const STOP_DEADLINE_MS = 15_000;
+const COLORS = [36, 35, 33, 32, 34, 31];
+const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+
+function portOverride(name: string, fallback: number): number {
+  const raw = process.env[`${name.toUpperCase().replace(/-/g, '_')}_PORT`];
+  const port = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new Error(
+      `${name.toUpperCase().replace(/-/g, '_')}_PORT must be a port number (got "${raw}")`,
+    );
+  }
+  return port;
+}
+
+const specs: ProcessSpec[] = [...Object.values(SERVICES), GPU_WORKER].map((p) => ({
+  name: p.name,
+  port: portOverride(p.name, p.port),
+  entry: join(DIST, 'apps', p.name, 'src', 'main.js'),
+}));
+
+const width = Math.max(...specs.map((s) => s.name.length));
+const label = (name: string, index: number) =>
+  useColor
+    ? `\x1b[${COLORS[index % COLORS.length]}m${name.padEnd(width)}\x1b[0m |`
+    : `${name.padEnd(width)} |`;
+const say = (line: string) => process.stdout.write(`${'pingvas'.padEnd(width)} | ${line}\n`);
+
+function pipeLines(child: ChildProcess, prefix: string): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) =>
+      process.stdout.write(`${prefix} ${line}\n`),
+    );
+  }
+}
+
+const children = new Map<ProcessName, ChildProcess>();
+let stopping = false;
+
+function startAll(): void {
+  specs.forEach((spec, index) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(spec.port) };
+    const child = spawn(process.execPath, [spec.entry], {
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    children.set(spec.name, child);
+    pipeLines(child, label(spec.name, index));
+    child.on('exit', (code, signal) => {
+      children.delete(spec.name);
+      if (stopping) return;
+      say(`${spec.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the suite`);
+      void stopAll(1);
+    });
+  });
+}
+
+async function isReady(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/ready`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntilReady(): Promise<void> {
+  const started = Date.now();
+  const pending = new Set(specs);
+  while (pending.size > 0 && Date.now() - started < READY_DEADLINE_MS && !stopping) {
+    for (const spec of [...pending]) if (await isReady(spec.port)) pending.delete(spec);
+    if (pending.size > 0) await new Promise((r) => setTimeout(r, 250));
+  }
+  if (stopping) return;
+  if (pending.size > 0) {
+    say(
+      `not ready after ${READY_DEADLINE_MS / 1000} s: ${[...pending].map((s) => s.name).join(', ')} (see their logs above)`,
+    );
+    return;
+  }
+  say(`all ${specs.length} processes ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  for (const spec of specs) {
+    const docs =
+      spec.name === GPU_WORKER.name
+        ? ''
+        : `   API http://localhost:${spec.port}/api/v1   docs http://localhost:${spec.port}/docs`;
+    say(`${spec.name.padEnd(width)} http://localhost:${spec.port}/ready${docs}`);
+  }
+  say('press Ctrl-C to stop everything');
+}
+
+async function stopAll(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stopping all processes...');
+  const exited = [...children.values()].map(
+    (child) =>
+      new Promise<void>((resolve) =>
+        child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
+      ),
+  );
+  for (const child of children.values()) child.kill('SIGTERM');
+  const deadline = setTimeout(() => {
+    for (const [name, child] of children) {
+      say(`${name} did not stop in ${STOP_DEADLINE_MS / 1000} s; killing it`);
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    }
+  }, STOP_DEADLINE_MS);
+  await Promise.all(exited);
+  clearTimeout(deadline);
+  say('stopped');
+  process.exit(exitCode);
+}
+
+function migrate(): void {
+  say('running migrations...');
+  const result = spawnSync(process.execPath, [join(DIST, 'scripts', 'migrate.js')], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) {
+    say('migrations failed: is PostgreSQL running? (see README: Prerequisites)');
+    process.exit(1);
+  }
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+migrate();
+startAll();
+void waitUntilReady();
