@@ -68,6 +68,7 @@ function startAll(): void {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     children.set(spec.name, child);
+    say(`started ${spec.name} (pid ${child.pid}) on port ${spec.port}`);
     pipeLines(child, label(spec.name, index));
     child.on('exit', (code, signal) => {
       children.delete(spec.name);

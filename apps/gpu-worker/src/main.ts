@@ -1,4 +1,4 @@
-import { createHttpApp, runProcess } from '@pingvas/common';
+import { createHttpApp, listen, runProcess } from '@pingvas/common';
 import { GPU_WORKER } from '@pingvas/contracts';
 import { loadGpuWorkerConfig } from './config';
 import { GpuWorkerModule } from './gpu-worker.module';
@@ -10,6 +10,6 @@ import { GpuWorkerModule } from './gpu-worker.module';
 void runProcess(GPU_WORKER.name, async () => {
   const config = loadGpuWorkerConfig(process.env);
   const app = await createHttpApp(GpuWorkerModule.forRoot(config), config);
-  await app.listen(config.http.port, config.http.host);
+  await listen(app, config);
   return app;
 });

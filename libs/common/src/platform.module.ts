@@ -9,6 +9,7 @@ import { createValidationPipe } from './errors/validation';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { loggerParams } from './logging/logger-params';
+import { ALL_ROUTES } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics.registry';
 
@@ -26,7 +27,7 @@ export class PlatformModule {
       imports: [
         LoggerModule.forRoot({
           ...loggerParams(config),
-          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+          forRoutes: [{ path: ALL_ROUTES, method: RequestMethod.ALL }],
         }),
         TerminusModule.forRoot({ logger: false }),
       ],

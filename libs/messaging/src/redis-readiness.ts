@@ -3,6 +3,8 @@ import { APP_CONFIG, type BaseConfig, ReadinessRegistry } from '@pingvas/common'
 import Redis from 'ioredis';
 import { reconnectDelay, redisOptionsFromUrl } from './redis-options';
 
+const FIRST_CONNECT_WAIT_MS = 2000;
+
 /**
  * `/ready`'s `redis` check: a dedicated connection with no offline queue, so a ping while
  * Redis is away fails at once instead of waiting for a reconnect.
@@ -27,8 +29,12 @@ export class RedisReadiness implements OnModuleInit, OnApplicationShutdown {
     this.redis.on('error', () => undefined);
   }
 
-  onModuleInit(): void {
-    this.redis.connect().catch(() => undefined);
+  /** Waits briefly for the first connection, so a freshly started process is ready at once. */
+  async onModuleInit(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise((resolve) => (timer = setTimeout(resolve, FIRST_CONNECT_WAIT_MS)));
+    await Promise.race([this.redis.connect().catch(() => undefined), waited]);
+    clearTimeout(timer);
     this.registry.register({
       name: 'redis',
       check: async () => {
@@ -39,6 +45,7 @@ export class RedisReadiness implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.redis.disconnect();
+    // QUIT lets Redis close the socket; disconnect() is the fallback while it is unreachable.
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -7,7 +7,12 @@ import { TimeoutError } from 'rxjs';
  * so its HTTP status); silence or a lost connection is UPSTREAM_UNAVAILABLE (503).
  */
 export function rpcFailure(pattern: string, err: unknown, timeoutMs: number): AppError {
-  if (isRpcErrorPayload(err)) return AppError.fromRpc(err);
+  if (isRpcErrorPayload(err)) {
+    // The callee's internal failure is not the caller's: it answers 502, not 500.
+    if (err.code === 'INTERNAL_ERROR')
+      return new AppError('UPSTREAM_ERROR', `${pattern}: the service failed`);
+    return AppError.fromRpc(err);
+  }
   if (err instanceof TimeoutError) {
     return new AppError('UPSTREAM_UNAVAILABLE', `${pattern}: no answer within ${timeoutMs} ms`);
   }
@@ -15,5 +20,9 @@ export function rpcFailure(pattern: string, err: unknown, timeoutMs: number): Ap
   if (/no matching message handler/i.test(text)) {
     return new AppError('UPSTREAM_ERROR', `${pattern}: the service has no handler for this call`);
   }
-  return new AppError('UPSTREAM_UNAVAILABLE', `${pattern}: the service cannot be reached`);
+  // Connection failures arrive as Errors or strings; any other reply shape is a broken answer.
+  if (err instanceof Error || typeof err === 'string') {
+    return new AppError('UPSTREAM_UNAVAILABLE', `${pattern}: the service cannot be reached`);
+  }
+  return new AppError('UPSTREAM_ERROR', `${pattern}: the service answered with an unknown error`);
 }

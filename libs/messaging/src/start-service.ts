@@ -1,5 +1,5 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
-import { type BaseConfig, createHttpApp } from '@pingvas/common';
+import { type BaseConfig, createHttpApp, listen } from '@pingvas/common';
 import { rpcServerStrategy } from './rpc-server';
 
 /**
@@ -11,8 +11,9 @@ export async function startService(
   config: BaseConfig,
 ): Promise<INestApplication> {
   const app = await createHttpApp(module, config, { docsTitle: `Pingvas ${config.processName}` });
-  app.connectMicroservice(rpcServerStrategy(config));
+  // The RPC side shares the app's global pipe, filter and interceptor (APP_* providers).
+  app.connectMicroservice(rpcServerStrategy(config), { inheritAppConfig: true });
   await app.startAllMicroservices();
-  await app.listen(config.http.port, config.http.host);
+  await listen(app, config);
   return app;
 }

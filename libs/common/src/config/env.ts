@@ -121,7 +121,8 @@ export interface BaseConfig {
 const REDIS_DB: Record<AppEnv, number> = { dev: 0, prod: 1, test: 2 };
 
 export function loadBaseConfig(processName: string, defaultPort: number, env: Env): BaseConfig {
-  const schema = baseEnvSchema.extend({ PORT: envInt(1, 65_535).default(defaultPort) });
+  // PORT=0 takes any free port (tests boot several services in one process).
+  const schema = baseEnvSchema.extend({ PORT: envInt(0, 65_535).default(defaultPort) });
   const e = parseEnv(processName, schema, env);
   return {
     processName,

@@ -1,0 +1,10 @@
+/** user-service e2e: real PostgreSQL and Redis; a fresh schema and Redis namespace per file. */
+const preset = require('../../../jest.preset');
+
+module.exports = {
+  ...preset,
+  displayName: 'user-service',
+  testMatch: ['<rootDir>/apps/user-service/test/**/*.e2e-spec.ts'],
+  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+  testTimeout: 60_000,
+};

@@ -1,0 +1,3 @@
+export * from './boot';
+export * from './infra';
+export * from './redis-server';

@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { dropSchema } from '@pingvas/database';
+import { sparePort, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueName } from '@pingvas/testing';
+import request from 'supertest';
+
+const ROOT = join(__dirname, '..', '..');
+const NAMES = [
+  'user-service',
+  'payment-service',
+  'generation-service',
+  'gallery-service',
+  'model-service',
+  'gpu-worker',
+];
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The launcher behind `npm start`, run as a real process on spare ports with its own schema
+ * and Redis namespace: every process becomes ready, and one SIGINT stops them all.
+ */
+describe('npm start (the launcher)', () => {
+  const schema = uniqueName('t_system');
+  const ports: Record<string, number> = {};
+  let launcher: ChildProcess;
+  const output: string[] = [];
+
+  beforeAll(async () => {
+    for (const name of NAMES) ports[name] = await sparePort();
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      APP_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: TEST_DATABASE_URL,
+      DB_SCHEMA: schema,
+      REDIS_URL: TEST_REDIS_URL,
+      RPC_NAMESPACE: schema,
+      QUEUE_PREFIX: schema,
+      NO_COLOR: '1',
+    };
+    for (const name of NAMES)
+      env[`${name.toUpperCase().replace(/-/g, '_')}_PORT`] = String(ports[name]);
+    launcher = spawn(process.execPath, [join(ROOT, 'dist', 'scripts', 'start.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [launcher.stdout!, launcher.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => output.push(line));
+    }
+  });
+
+  afterAll(async () => {
+    if (launcher.exitCode === null) launcher.kill('SIGKILL');
+    await dropSchema({ url: TEST_DATABASE_URL, schema });
+  });
+
+  it('migrates, starts six processes, and reports them all ready within 60 s', async () => {
+    const deadline = Date.now() + 60_000;
+    while (!output.some((l) => l.includes('processes ready')) && Date.now() < deadline) {
+      if (launcher.exitCode !== null)
+        throw new Error(`launcher exited early:\n${output.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(output.join('\n')).toContain('all 6 processes ready');
+    expect(output.join('\n')).toMatch(/migrate user: (applied|up to date)/);
+    for (const name of NAMES) {
+      await request(`http://127.0.0.1:${ports[name]}`).get('/health').expect(200);
+      await request(`http://127.0.0.1:${ports[name]}`).get('/ready').expect(200);
+    }
+  });
+
+  it('stops every child on one SIGINT and leaves no process behind', async () => {
+    const pids = output
+      .map((l) => /started (\S+) \(pid (\d+)\)/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[2]));
+    expect(pids).toHaveLength(6);
+    expect(pids.every(isAlive)).toBe(true);
+
+    const exited = new Promise<number | null>((resolve) =>
+      launcher.once('exit', (code) => resolve(code)),
+    );
+    launcher.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(pids.filter(isAlive)).toEqual([]);
+    for (const name of NAMES) {
+      await expect(request(`http://127.0.0.1:${ports[name]}`).get('/health')).rejects.toThrow(
+        /ECONNREFUSED/,
+      );
+    }
+  });
+});
