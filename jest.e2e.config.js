@@ -10,6 +10,8 @@ const apps = readdirSync(join(__dirname, 'apps')).filter((app) =>
 );
 
 module.exports = {
+  // A global option: per-project testTimeout values are ignored in a multi-project run.
+  testTimeout: 60_000,
   projects: [
     ...apps.map((app) => `<rootDir>/apps/${app}/test/jest-e2e.config.js`),
     '<rootDir>/test/jest-system.config.js',

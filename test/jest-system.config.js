@@ -6,5 +6,4 @@ module.exports = {
   displayName: 'system',
   testMatch: ['<rootDir>/test/system/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-  testTimeout: 120_000,
 };

@@ -76,7 +76,7 @@ describe('npm start (the launcher)', () => {
       await request(`http://127.0.0.1:${ports[name]}`).get('/health').expect(200);
       await request(`http://127.0.0.1:${ports[name]}`).get('/ready').expect(200);
     }
-  });
+  }, 90_000);
 
   it('stops every child on one SIGINT and leaves no process behind', async () => {
     const pids = output

@@ -6,5 +6,4 @@ module.exports = {
   displayName: 'gallery-service',
   testMatch: ['<rootDir>/apps/gallery-service/test/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-  testTimeout: 60_000,
 };

@@ -6,5 +6,4 @@ module.exports = {
   displayName: 'generation-service',
   testMatch: ['<rootDir>/apps/generation-service/test/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-  testTimeout: 60_000,
 };

@@ -6,5 +6,4 @@ module.exports = {
   displayName: 'gpu-worker',
   testMatch: ['<rootDir>/apps/gpu-worker/test/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-  testTimeout: 60_000,
 };

@@ -6,5 +6,4 @@ module.exports = {
   displayName: 'user-service',
   testMatch: ['<rootDir>/apps/user-service/test/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-  testTimeout: 60_000,
 };
