@@ -11,7 +11,7 @@ describe('loadBaseConfig', () => {
       database: { url: 'postgres://postgres@127.0.0.1:5432/pingvas', schema: 'dev_pingvas' },
       redis: { url: 'redis://127.0.0.1:6379/0' },
       rpc: { namespace: 'pingvas:dev', timeoutMs: 3000 },
-      queue: { prefix: 'bull' },
+      queue: { prefix: 'bull:dev' },
       shutdownTimeoutMs: 10_000,
     });
   });
@@ -21,6 +21,7 @@ describe('loadBaseConfig', () => {
     expect(config.database.schema).toBe('prod_pingvas');
     expect(config.redis.url).toBe('redis://127.0.0.1:6379/1');
     expect(config.rpc.namespace).toBe('pingvas:prod');
+    expect(config.queue.prefix).toBe('bull:prod');
   });
 
   it('treats an empty variable as unset', () => {

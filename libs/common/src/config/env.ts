@@ -133,7 +133,8 @@ export function loadBaseConfig(processName: string, defaultPort: number, env: En
     redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:6379/${REDIS_DB[e.APP_ENV]}` },
     // Redis pub/sub ignores the DB index, so RPC channels carry the environment in their name.
     rpc: { namespace: e.RPC_NAMESPACE ?? `pingvas:${e.APP_ENV}`, timeoutMs: e.RPC_TIMEOUT_MS },
-    queue: { prefix: e.QUEUE_PREFIX ?? 'bull' },
+    // Environments already differ by Redis DB; the prefix keeps them apart on a shared DB too.
+    queue: { prefix: e.QUEUE_PREFIX ?? `bull:${e.APP_ENV}` },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }
