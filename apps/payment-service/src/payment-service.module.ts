@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@pingvas/common';
+import { AuthModule, PlatformModule } from '@pingvas/common';
 import { DatabaseModule } from '@pingvas/database';
-import { createSystemController, MessagingModule } from '@pingvas/messaging';
+import { createSystemController, MessagingModule, RpcApiKeyVerifier } from '@pingvas/messaging';
 import type { PaymentServiceConfig } from './config';
 import { PAYMENT_DATABASE } from './database';
 
@@ -14,6 +14,7 @@ export class PaymentServiceModule {
         PlatformModule.forRoot(config),
         DatabaseModule.forService(PAYMENT_DATABASE),
         MessagingModule.forRoot(),
+        AuthModule.forRoot({ apiKeys: RpcApiKeyVerifier }),
       ],
       controllers: [createSystemController('payment')],
     };

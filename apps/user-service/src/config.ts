@@ -1,8 +1,46 @@
-import { type BaseConfig, type Env, loadBaseConfig } from '@pingvas/common';
+import { type BaseConfig, type Env, envInt, loadBaseConfig, parseEnv } from '@pingvas/common';
 import { SERVICES } from '@pingvas/contracts';
+import { z } from 'zod';
 
-export type UserServiceConfig = BaseConfig;
+const userEnvSchema = z.object({
+  ACCESS_TOKEN_TTL_SECONDS: envInt(60, 3600).default(900),
+  REFRESH_TOKEN_TTL_DAYS: envInt(1, 365).default(30),
+  /** JSON array of Ed25519 private JWKs; the first signs, all are published. */
+  JWT_PRIVATE_KEYS: z.string().optional(),
+  /** A file holding that JSON array (a mounted Kubernetes secret). */
+  JWT_PRIVATE_KEYS_FILE: z.string().optional(),
+  /** dev/test only: where a key pair is generated once and kept across restarts. */
+  JWT_KEYS_DIR: z.string().default('.var/keys'),
+  ADMIN_EMAILS: z.string().default(''),
+  AUTH_RATE_LIMIT_PER_MINUTE: envInt(1, 10_000).default(10),
+});
+
+export interface UserServiceConfig extends BaseConfig {
+  tokens: { accessTtlSeconds: number; refreshTtlDays: number };
+  signingKeys: { json?: string; file?: string; devDir: string };
+  adminEmails: ReadonlySet<string>;
+  authRateLimitPerMinute: number;
+}
 
 export function loadUserServiceConfig(env: Env): UserServiceConfig {
-  return loadBaseConfig(SERVICES.user.name, SERVICES.user.port, env);
+  const base = loadBaseConfig(SERVICES.user.name, SERVICES.user.port, env);
+  const e = parseEnv(SERVICES.user.name, userEnvSchema, env);
+  return {
+    ...base,
+    tokens: {
+      accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+    },
+    signingKeys: {
+      json: e.JWT_PRIVATE_KEYS,
+      file: e.JWT_PRIVATE_KEYS_FILE,
+      devDir: e.JWT_KEYS_DIR,
+    },
+    adminEmails: new Set(
+      e.ADMIN_EMAILS.split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+  };
 }

@@ -1,21 +1,60 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@pingvas/common';
+import { AuthModule, PlatformModule } from '@pingvas/common';
 import { DatabaseModule } from '@pingvas/database';
-import { createSystemController, MessagingModule } from '@pingvas/messaging';
+import {
+  createSystemController,
+  MessagingModule,
+  Outbox,
+  RateLimitModule,
+} from '@pingvas/messaging';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysRpcController } from './api-keys/api-keys.rpc.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { PasswordHasher } from './auth/password-hasher';
+import { RefreshTokensRepository } from './auth/refresh-tokens.repository';
 import type { UserServiceConfig } from './config';
 import { USER_DATABASE } from './database';
+import { IdentityModule } from './identity.module';
+import { KeyRing } from './keys/key-ring';
+import { UsersController } from './users/users.controller';
+import { UsersRepository } from './users/users.repository';
+import { UsersRpcController } from './users/users.rpc.controller';
+import { UsersService } from './users/users.service';
+
+const MINUTE_MS = 60_000;
 
 @Module({})
 export class UserServiceModule {
   static forRoot(config: UserServiceConfig): DynamicModule {
+    const authLimit = { limit: config.authRateLimitPerMinute, windowMs: MINUTE_MS };
     return {
       module: UserServiceModule,
       imports: [
         PlatformModule.forRoot(config),
         DatabaseModule.forService(USER_DATABASE),
         MessagingModule.forRoot(),
+        RateLimitModule.forRoot(config, { ip: authLimit, email: authLimit }),
+        IdentityModule,
+        AuthModule.forRoot({ imports: [IdentityModule], keys: KeyRing, apiKeys: ApiKeysService }),
       ],
-      controllers: [createSystemController('user')],
+      controllers: [
+        createSystemController('user'),
+        AuthController,
+        UsersController,
+        ApiKeysController,
+        UsersRpcController,
+        ApiKeysRpcController,
+      ],
+      providers: [
+        AuthService,
+        UsersService,
+        UsersRepository,
+        RefreshTokensRepository,
+        PasswordHasher,
+        Outbox,
+      ],
     };
   }
 }

@@ -12,3 +12,15 @@ export const QueueNames = {
   searchIndex: 'search-index',
   tier: (tier: Tier) => `gen-${tier}` as const,
 } as const;
+
+/** Job names on the `user-events` queue. */
+export const UserEventNames = { created: 'user.created' } as const;
+
+/** `user.created`: payment-service opens the credit account (idempotent by userId). */
+export interface UserCreatedEvent {
+  userId: string;
+  email: string;
+  displayName: string | null;
+  createdAt: string;
+  requestId?: string;
+}

@@ -5,7 +5,11 @@ import type { ServiceKey, ServiceName } from './services';
  * pairs a pattern with its request and response types, so `RpcClient.send` is typed end to end.
  */
 export const RpcPatterns = {
-  user: { systemPing: 'user.system.ping' },
+  user: {
+    systemPing: 'user.system.ping',
+    apiKeysVerify: 'user.apikeys.verify',
+    usersGet: 'user.users.get',
+  },
   payment: { systemPing: 'payment.system.ping' },
   generation: { systemPing: 'generation.system.ping' },
   gallery: { systemPing: 'gallery.system.ping' },
@@ -28,7 +32,29 @@ export interface PingResponse {
   time: string;
 }
 
+export interface ApiKeyVerifyRequest {
+  secret: string;
+}
+
+export type ApiKeyVerifyResponse =
+  { valid: false } | { valid: true; userId: string; role: 'user' | 'admin'; keyId: string };
+
+export interface UserGetRequest {
+  id: string;
+}
+
+/** What other services may know of a user: no credentials, no hashes. */
+export interface UserProfile {
+  id: string;
+  email: string;
+  displayName: string | null;
+  role: 'user' | 'admin';
+  createdAt: string;
+}
+
 export interface RpcContract {
+  'user.apikeys.verify': { request: ApiKeyVerifyRequest; response: ApiKeyVerifyResponse };
+  'user.users.get': { request: UserGetRequest; response: UserProfile };
   'user.system.ping': { request: PingRequest; response: PingResponse };
   'payment.system.ping': { request: PingRequest; response: PingResponse };
   'generation.system.ping': { request: PingRequest; response: PingResponse };

@@ -6,3 +6,8 @@ export * from './rpc-errors';
 export * from './rpc-server';
 export * from './start-service';
 export * from './system.controller';
+export * from './rpc-api-key.verifier';
+export * from './rate-limit/rate-limit.guard';
+export * from './rate-limit/rate-limit.module';
+export * from './outbox/outbox';
+export * from './outbox/outbox.entity';

@@ -6,13 +6,19 @@ describe('loadBaseConfig', () => {
     expect(config).toEqual({
       processName: 'user-service',
       appEnv: 'dev',
-      http: { host: '0.0.0.0', port: 8001, bodyLimit: '1mb' },
+      http: { host: '0.0.0.0', port: 8001, bodyLimit: '1mb', trustProxy: 'loopback' },
       logLevel: 'info',
       database: { url: 'postgres://postgres@127.0.0.1:5432/pingvas', schema: 'dev_pingvas' },
       redis: { url: 'redis://127.0.0.1:6379/0' },
       rpc: { namespace: 'pingvas:dev', timeoutMs: 3000 },
       queue: { prefix: 'bull:dev' },
       shutdownTimeoutMs: 10_000,
+      auth: {
+        jwksUrl: 'http://127.0.0.1:8001/.well-known/jwks.json',
+        issuer: 'pingvas',
+        audience: 'pingvas',
+        apiKeyCacheMs: 60_000,
+      },
     });
   });
 

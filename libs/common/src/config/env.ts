@@ -103,18 +103,24 @@ export const baseEnvSchema = z.object({
   QUEUE_PREFIX: channelPrefix.optional(),
   HTTP_BODY_LIMIT: byteSize.default('1mb'),
   SHUTDOWN_TIMEOUT_MS: envInt(0, 600_000).default(10_000),
+  TRUST_PROXY: z.string().default('loopback'),
+  JWKS_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:8001/.well-known/jwks.json'),
+  JWT_ISSUER: z.string().min(1).default('pingvas'),
+  JWT_AUDIENCE: z.string().min(1).default('pingvas'),
+  API_KEY_CACHE_MS: envInt(0, 3_600_000).default(60_000),
 });
 
 export interface BaseConfig {
   processName: string;
   appEnv: AppEnv;
-  http: { host: string; port: number; bodyLimit: string };
+  http: { host: string; port: number; bodyLimit: string; trustProxy: string };
   logLevel: string;
   database: { url: string; schema: string };
   redis: { url: string };
   rpc: { namespace: string; timeoutMs: number };
   queue: { prefix: string };
   shutdownTimeoutMs: number;
+  auth: { jwksUrl: string; issuer: string; audience: string; apiKeyCacheMs: number };
 }
 
 /** Redis DB index per environment (seeds: dev 0, prod 1); tests use 2 unless told otherwise. */
@@ -127,7 +133,7 @@ export function loadBaseConfig(processName: string, defaultPort: number, env: En
   return {
     processName,
     appEnv: e.APP_ENV,
-    http: { host: e.HOST, port: e.PORT, bodyLimit: e.HTTP_BODY_LIMIT },
+    http: { host: e.HOST, port: e.PORT, bodyLimit: e.HTTP_BODY_LIMIT, trustProxy: e.TRUST_PROXY },
     logLevel: e.LOG_LEVEL,
     database: { url: e.DATABASE_URL, schema: e.DB_SCHEMA ?? `${e.APP_ENV}_pingvas` },
     redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:6379/${REDIS_DB[e.APP_ENV]}` },
@@ -136,5 +142,11 @@ export function loadBaseConfig(processName: string, defaultPort: number, env: En
     // Environments already differ by Redis DB; the prefix keeps them apart on a shared DB too.
     queue: { prefix: e.QUEUE_PREFIX ?? `bull:${e.APP_ENV}` },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    auth: {
+      jwksUrl: e.JWKS_URL,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      apiKeyCacheMs: e.API_KEY_CACHE_MS,
+    },
   };
 }

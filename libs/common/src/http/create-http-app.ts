@@ -41,6 +41,8 @@ export async function createHttpApp(
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // Which proxies may set X-Forwarded-For: rate limits key on the client's real address.
+  app.set('trust proxy', config.http.trustProxy === 'false' ? false : config.http.trustProxy);
   app.use(requestIdMiddleware);
   app.use(httpMetricsMiddleware(app.get(MetricsRegistry)));
   app.use(...bodyParsers(config.http.bodyLimit));

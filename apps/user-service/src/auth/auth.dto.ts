@@ -1,0 +1,53 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { UserDto } from '../users/user.dto';
+
+export class SignupDto {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 320 })
+  @IsString()
+  @MaxLength(320)
+  @IsEmail()
+  email!: string;
+
+  @ApiProperty({
+    minLength: 10,
+    maxLength: 256,
+    description: 'WEAK_PASSWORD outside these lengths',
+  })
+  @IsString()
+  password!: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  displayName?: string;
+}
+
+export class LoginDto {
+  @ApiProperty({ maxLength: 320 })
+  @IsString()
+  @MaxLength(320)
+  email!: string;
+
+  @ApiProperty({ maxLength: 256 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  password!: string;
+}
+
+export class RefreshDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  refreshToken!: string;
+}
+
+export class SessionDto {
+  @ApiProperty() user!: UserDto;
+  @ApiProperty({ description: 'JWT (EdDSA), sent as Authorization: Bearer' }) accessToken!: string;
+  @ApiProperty({ description: 'Opaque; rotated on every refresh' }) refreshToken!: string;
+  @ApiProperty({ description: 'Seconds until the access token expires' }) expiresIn!: number;
+}

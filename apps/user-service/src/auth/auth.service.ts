@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError, APP_CONFIG } from '@pingvas/common';
+import { QueueNames, type UserCreatedEvent, UserEventNames } from '@pingvas/contracts';
+import { Outbox } from '@pingvas/messaging';
+import { DataSource } from 'typeorm';
+import type { UserServiceConfig } from '../config';
+import { AccessTokenIssuer } from '../keys/access-token.issuer';
+import { UserDto } from '../users/user.dto';
+import type { UserEntity } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
+import type { SessionDto } from './auth.dto';
+import { PASSWORD_MAX, PASSWORD_MIN, PasswordHasher } from './password-hasher';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function assertStrongPassword(password: string): void {
+  if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
+    throw new AppError(
+      'WEAK_PASSWORD',
+      `A password has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`,
+    );
+  }
+}
+
+const BAD_LOGIN = () => new AppError('INVALID_CREDENTIALS', 'The email or password is wrong');
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly accessTokens: AccessTokenIssuer,
+    private readonly outbox: Outbox,
+    @Inject(APP_CONFIG) private readonly config: UserServiceConfig,
+  ) {}
+
+  /** Creates the account and announces it (`user.created`) in the same transaction. */
+  async signup(input: {
+    email: string;
+    password: string;
+    displayName?: string;
+  }): Promise<SessionDto> {
+    assertStrongPassword(input.password);
+    const email = normaliseEmail(input.email);
+    const passwordHash = await this.hasher.hash(input.password);
+    const familyId = randomUUID();
+    const { user, refreshToken } = await this.dataSource.transaction(async (manager) => {
+      const created = await this.users.insert(
+        {
+          id: randomUUID(),
+          email,
+          passwordHash,
+          displayName: input.displayName?.trim() || null,
+          role: this.config.adminEmails.has(email) ? 'admin' : 'user',
+        },
+        manager,
+      );
+      if (!created) throw new AppError('EMAIL_TAKEN', 'An account with this email exists');
+      const event: UserCreatedEvent = {
+        userId: created.id,
+        email: created.email,
+        displayName: created.displayName,
+        createdAt: created.createdAt.toISOString(),
+      };
+      await this.outbox.add(manager, {
+        queue: QueueNames.userEvents,
+        name: UserEventNames.created,
+        jobId: `${UserEventNames.created}:${created.id}`,
+        payload: { ...event },
+      });
+      const token = await this.refreshTokens.issue(
+        created.id,
+        familyId,
+        this.config.tokens.refreshTtlDays,
+        manager,
+      );
+      return { user: created, refreshToken: token };
+    });
+    void this.outbox.flush();
+    return this.session(user, familyId, refreshToken);
+  }
+
+  /** Same answer, and about the same time, for an unknown email and a wrong password. */
+  async login(input: { email: string; password: string }): Promise<SessionDto> {
+    const user = await this.users.findByEmail(normaliseEmail(input.email));
+    const ok = await this.hasher.verify(user?.passwordHash, input.password);
+    if (!user || !ok) throw BAD_LOGIN();
+    if (this.hasher.needsRehash(user.passwordHash)) {
+      await this.users.update(user.id, { passwordHash: await this.hasher.hash(input.password) });
+    }
+    const familyId = randomUUID();
+    const refreshToken = await this.refreshTokens.issue(
+      user.id,
+      familyId,
+      this.config.tokens.refreshTtlDays,
+    );
+    return this.session(user, familyId, refreshToken);
+  }
+
+  async refresh(token: string): Promise<SessionDto> {
+    const result = await this.dataSource.transaction(async (manager) => {
+      const rotation = await this.refreshTokens.rotate(token, manager);
+      if (rotation.outcome !== 'rotated') return { rotation };
+      const next = await this.refreshTokens.issue(
+        rotation.userId,
+        rotation.familyId,
+        this.config.tokens.refreshTtlDays,
+        manager,
+      );
+      return { rotation, next };
+    });
+    const { rotation } = result;
+    if (rotation.outcome === 'reused') {
+      throw new AppError(
+        'REFRESH_REUSED',
+        'This refresh token was already used; every session of this sign-in is closed',
+      );
+    }
+    if (rotation.outcome === 'invalid' || !result.next) {
+      throw new AppError(
+        'INVALID_REFRESH_TOKEN',
+        'The refresh token is unknown, expired or revoked',
+      );
+    }
+    const user = await this.users.findById(rotation.userId);
+    if (!user)
+      throw new AppError(
+        'INVALID_REFRESH_TOKEN',
+        'The refresh token is unknown, expired or revoked',
+      );
+    return this.session(user, rotation.familyId, result.next);
+  }
+
+  /** Idempotent: an unknown or already revoked token is not an error. */
+  logout(refreshToken: string): Promise<void> {
+    return this.refreshTokens.revokeFamilyOf(refreshToken);
+  }
+
+  private async session(
+    user: UserEntity,
+    familyId: string,
+    refreshToken: string,
+  ): Promise<SessionDto> {
+    const access = await this.accessTokens.issue(user, familyId);
+    return {
+      user: UserDto.of(user),
+      accessToken: access.token,
+      refreshToken,
+      expiresIn: access.expiresIn,
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, type AuthPrincipal } from '@pingvas/common';
+import type { UserProfile } from '@pingvas/contracts';
+import { assertStrongPassword } from '../auth/auth.service';
+import { PasswordHasher } from '../auth/password-hasher';
+import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
+import { UserDto, type UpdateMeDto } from './user.dto';
+import { UsersRepository } from './users.repository';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly refreshTokens: RefreshTokensRepository,
+  ) {}
+
+  async me(userId: string): Promise<UserDto> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new AppError('NOT_FOUND', 'No such user');
+    return UserDto.of(user);
+  }
+
+  /** A password change needs the current password and closes every other sign-in. */
+  async updateMe(caller: AuthPrincipal, changes: UpdateMeDto): Promise<UserDto> {
+    const user = await this.users.findById(caller.userId);
+    if (!user) throw new AppError('NOT_FOUND', 'No such user');
+    if (changes.newPassword !== undefined) {
+      if (changes.currentPassword === undefined) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'currentPassword is required to change the password',
+          [
+            {
+              field: 'currentPassword',
+              problems: ['currentPassword is required with newPassword'],
+            },
+          ],
+        );
+      }
+      assertStrongPassword(changes.newPassword);
+      if (!(await this.hasher.verify(user.passwordHash, changes.currentPassword))) {
+        throw new AppError('WRONG_PASSWORD', 'The current password is wrong');
+      }
+    }
+    await this.users.update(user.id, {
+      ...(changes.displayName !== undefined
+        ? { displayName: changes.displayName.trim() || null }
+        : {}),
+      ...(changes.newPassword !== undefined
+        ? { passwordHash: await this.hasher.hash(changes.newPassword) }
+        : {}),
+    });
+    if (changes.newPassword !== undefined)
+      await this.refreshTokens.revokeAllOf(user.id, caller.sessionId);
+    return this.me(user.id);
+  }
+
+  async profile(id: string): Promise<UserProfile> {
+    return this.me(id);
+  }
+}

@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { JWK } from 'jose';
+import { APP_CONFIG } from '../config/config.tokens';
+import type { BaseConfig } from '../config/env';
+import { AppError } from '../errors/app-error';
+import { VerificationKeys } from './ports';
+
+const REFRESH_COOLDOWN_MS = 10_000;
+const FETCH_TIMEOUT_MS = 3000;
+
+/**
+ * The public keys user-service publishes at `/.well-known/jwks.json`, cached in memory.
+ * An unknown `kid` triggers a refetch (at most one per cooldown, so forged kids cannot flood
+ * user-service); a failed fetch keeps the keys already known, so tokens keep verifying while
+ * user-service is down.
+ */
+@Injectable()
+export class JwksKeys extends VerificationKeys implements OnApplicationBootstrap {
+  private readonly logger = new Logger(JwksKeys.name);
+  private keys = new Map<string, JWK>();
+  private lastFetchAt = 0;
+  private inflight?: Promise<void>;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: BaseConfig) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    void this.refresh().catch((err: unknown) =>
+      this.logger.warn(`JWKS not loaded yet: ${String(err)}`),
+    );
+  }
+
+  async find(kid: string): Promise<JWK | undefined> {
+    const known = this.keys.get(kid);
+    if (known) return known;
+    if (Date.now() - this.lastFetchAt >= REFRESH_COOLDOWN_MS) {
+      try {
+        await this.refresh();
+      } catch (err) {
+        if (this.keys.size === 0) {
+          throw new AppError('UPSTREAM_UNAVAILABLE', 'Access tokens cannot be checked right now');
+        }
+        this.logger.warn(
+          `JWKS refresh failed, keeping ${this.keys.size} known keys: ${String(err)}`,
+        );
+      }
+    }
+    return this.keys.get(kid);
+  }
+
+  private refresh(): Promise<void> {
+    this.inflight ??= this.fetchKeys().finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  private async fetchKeys(): Promise<void> {
+    this.lastFetchAt = Date.now();
+    const res = await fetch(this.config.auth.jwksUrl, {
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+    if (!res.ok) throw new Error(`JWKS answered ${res.status}`);
+    const body = (await res.json()) as { keys?: JWK[] };
+    const keys = (body.keys ?? []).filter(
+      (k): k is JWK & { kid: string } => typeof k.kid === 'string',
+    );
+    if (keys.length === 0) throw new Error('JWKS holds no keys');
+    this.keys = new Map(keys.map((k) => [k.kid, k]));
+  }
+}

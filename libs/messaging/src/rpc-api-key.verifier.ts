@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiKeyVerifier, APP_CONFIG, type AuthPrincipal, type BaseConfig } from '@pingvas/common';
+import { RpcClient } from './rpc-client';
+
+const MAX_ENTRIES = 10_000;
+
+interface CacheEntry {
+  principal: AuthPrincipal | null;
+  expiresAt: number;
+}
+
+/**
+ * API keys checked by user-service over RPC (`user.apikeys.verify`). Answers, valid or not, are
+ * cached for API_KEY_CACHE_MS (default 60 s), keyed by the key's hash so no secret is kept:
+ * a revoked key stops working within that time.
+ */
+@Injectable()
+export class RpcApiKeyVerifier extends ApiKeyVerifier {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(
+    private readonly rpc: RpcClient,
+    @Inject(APP_CONFIG) private readonly config: BaseConfig,
+  ) {
+    super();
+  }
+
+  async verify(secret: string): Promise<AuthPrincipal | null> {
+    const id = createHash('sha256').update(secret).digest('hex');
+    const cached = this.cache.get(id);
+    if (cached && cached.expiresAt > Date.now()) return cached.principal;
+
+    const answer = await this.rpc.send('user.apikeys.verify', { secret });
+    const principal: AuthPrincipal | null = answer.valid
+      ? { userId: answer.userId, role: answer.role, via: 'api_key', credentialId: answer.keyId }
+      : null;
+    this.remember(id, principal);
+    return principal;
+  }
+
+  private remember(id: string, principal: AuthPrincipal | null): void {
+    if (this.config.auth.apiKeyCacheMs === 0) return;
+    this.cache.delete(id);
+    if (this.cache.size >= MAX_ENTRIES) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    this.cache.set(id, { principal, expiresAt: Date.now() + this.config.auth.apiKeyCacheMs });
+  }
+}
