@@ -16,6 +16,9 @@ export const QueueNames = {
 /** Job names on the `user-events` queue. */
 export const UserEventNames = { created: 'user.created' } as const;
 
+/** BullMQ job ids may not contain ':'; one `user.created` job per user. */
+export const userCreatedJobId = (userId: string) => `user-created-${userId}`;
+
 /** `user.created`: payment-service opens the credit account (idempotent by userId). */
 export interface UserCreatedEvent {
   userId: string;

@@ -17,17 +17,23 @@ function urlOf(app: INestApplication): string {
   return `http://127.0.0.1:${address.port}`;
 }
 
+/** Tests may stop a service mid-file (to see others cope) and again in afterAll. */
+function closeOnce(app: INestApplication): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= app.close());
+}
+
 /** One of the five services, in this test process, exactly as `main.ts` starts it. */
 export async function bootService(module: DynamicModule, config: BaseConfig): Promise<RunningApp> {
   const app = await startService(module, config);
-  return { app, url: urlOf(app), close: () => app.close() };
+  return { app, url: urlOf(app), close: closeOnce(app) };
 }
 
 /** An HTTP-only process (the GPU worker), in this test process. */
 export async function bootHttpOnly(module: DynamicModule, config: BaseConfig): Promise<RunningApp> {
   const app = await createHttpApp(module, config);
   await listen(app, config);
-  return { app, url: urlOf(app), close: () => app.close() };
+  return { app, url: urlOf(app), close: closeOnce(app) };
 }
 
 export const DIST = join(__dirname, '..', '..', '..', 'dist');

@@ -1,9 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
+/** Emails are compared trimmed and lower-cased everywhere; validated in that form too. */
+const NormaliseEmail = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  );
 import { UserDto } from '../users/user.dto';
 
 export class SignupDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 320 })
+  @NormaliseEmail()
   @IsString()
   @MaxLength(320)
   @IsEmail()
@@ -26,6 +34,7 @@ export class SignupDto {
 
 export class LoginDto {
   @ApiProperty({ maxLength: 320 })
+  @NormaliseEmail()
   @IsString()
   @MaxLength(320)
   email!: string;

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, APP_CONFIG } from '@pingvas/common';
-import { QueueNames, type UserCreatedEvent, UserEventNames } from '@pingvas/contracts';
+import {
+  QueueNames,
+  type UserCreatedEvent,
+  userCreatedJobId,
+  UserEventNames,
+} from '@pingvas/contracts';
 import { Outbox } from '@pingvas/messaging';
 import { DataSource } from 'typeorm';
 import type { UserServiceConfig } from '../config';
@@ -71,7 +76,7 @@ export class AuthService {
       await this.outbox.add(manager, {
         queue: QueueNames.userEvents,
         name: UserEventNames.created,
-        jobId: `${UserEventNames.created}:${created.id}`,
+        jobId: userCreatedJobId(created.id),
         payload: { ...event },
       });
       const token = await this.refreshTokens.issue(

@@ -53,6 +53,9 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   async add(manager: EntityManager, job: OutboxJob): Promise<void> {
+    // BullMQ refuses custom ids with ':' (its key separator); fail at the write, not at relay time.
+    if (job.jobId.includes(':'))
+      throw new Error(`outbox job id must not contain ':' (${job.jobId})`);
     const requestId = currentRequestId();
     const record: Omit<OutboxRecord, 'createdAt'> = {
       id: randomUUID(),

@@ -1,0 +1,69 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { AccessTokenVerifier } from './access-token.verifier';
+import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
+import type { ApiKeyVerifier } from './ports';
+import type { AuthPrincipal } from './principal';
+
+const user: AuthPrincipal = { userId: 'u1', role: 'user', via: 'access_token', credentialId: 'j1' };
+const keyUser: AuthPrincipal = { userId: 'u2', role: 'admin', via: 'api_key', credentialId: 'k1' };
+
+function setup(required?: 'admin') {
+  const tokens = { verify: jest.fn().mockResolvedValue(user) };
+  const apiKeys = { verify: jest.fn().mockResolvedValue(keyUser) };
+  const reflector = {
+    getAllAndOverride: jest.fn().mockReturnValue(required ? { role: required } : {}),
+  };
+  const sut = new AuthGuard(
+    reflector as unknown as Reflector,
+    tokens as unknown as AccessTokenVerifier,
+    apiKeys as unknown as ApiKeyVerifier,
+  );
+  const run = async (authorization?: string) => {
+    const req = { headers: { authorization } } as AuthenticatedRequest;
+    const context = {
+      getHandler: () => undefined,
+      getClass: () => undefined,
+      switchToHttp: () => ({ getRequest: () => req }),
+    } as unknown as ExecutionContext;
+    await sut.canActivate(context);
+    return req.principal;
+  };
+  return { run, mocks: { tokens, apiKeys } };
+}
+
+describe('AuthGuard', () => {
+  it('verifies a bearer token and puts the principal on the request', async () => {
+    const { run, mocks } = setup();
+    await expect(run('Bearer abc.def.ghi')).resolves.toBe(user);
+    expect(mocks.tokens.verify).toHaveBeenCalledWith('abc.def.ghi');
+    expect(mocks.apiKeys.verify).not.toHaveBeenCalled();
+  });
+
+  it('sends pv_ keys to the API key verifier', async () => {
+    const { run, mocks } = setup();
+    await expect(run('Bearer pv_secret')).resolves.toBe(keyUser);
+    expect(mocks.apiKeys.verify).toHaveBeenCalledWith('pv_secret');
+    expect(mocks.tokens.verify).not.toHaveBeenCalled();
+  });
+
+  it.each([undefined, '', 'Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b'])(
+    'answers 401 for the header %p',
+    async (header) => {
+      const { run } = setup();
+      await expect(run(header)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    },
+  );
+
+  it('answers 401 for an unknown or revoked API key', async () => {
+    const { run, mocks } = setup();
+    mocks.apiKeys.verify.mockResolvedValue(null);
+    await expect(run('Bearer pv_revoked')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+
+  it('answers 403 when the caller lacks the required role', async () => {
+    const { run } = setup('admin');
+    await expect(run('Bearer abc.def.ghi')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(run('Bearer pv_admin_key')).resolves.toBe(keyUser);
+  });
+});
