@@ -7,6 +7,7 @@ export * from './errors/validation';
 export * from './health/readiness.registry';
 export * from './http/body-parsers';
 export * from './http/create-http-app';
+export * from './http/get-json';
 export * from './http/listen';
 export * from './http/request-context';
 export * from './http/request-id';

@@ -3,6 +3,7 @@ import type { JWK } from 'jose';
 import { APP_CONFIG } from '../config/config.tokens';
 import type { BaseConfig } from '../config/env';
 import { AppError } from '../errors/app-error';
+import { getJson } from '../http/get-json';
 import { VerificationKeys } from './ports';
 
 const REFRESH_COOLDOWN_MS = 10_000;
