@@ -57,11 +57,7 @@ export class JwksKeys extends VerificationKeys implements OnApplicationBootstrap
 
   private async fetchKeys(): Promise<void> {
     this.lastFetchAt = Date.now();
-    const res = await fetch(this.config.auth.jwksUrl, {
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-    });
-    if (!res.ok) throw new Error(`JWKS answered ${res.status}`);
-    const body = (await res.json()) as { keys?: JWK[] };
+    const body = await getJson<{ keys?: JWK[] }>(this.config.auth.jwksUrl, FETCH_TIMEOUT_MS);
     const keys = (body.keys ?? []).filter(
       (k): k is JWK & { kid: string } => typeof k.kid === 'string',
     );
