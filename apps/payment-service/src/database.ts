@@ -1,8 +1,12 @@
 import type { ServiceDatabase } from '@pingvas/database';
+import { CreateCredits1795400000000 } from './migrations/1795400000000-CreateCredits';
 
-/** The tables payment-service owns (DESIGN §3) and the migrations that make them. */
+/**
+ * The tables payment-service owns (DESIGN §3). Credits are read and written with explicit
+ * SQL (conditional updates and row locks), so no entity classes are mapped.
+ */
 export const PAYMENT_DATABASE: ServiceDatabase = {
   service: 'payment',
   entities: [],
-  migrations: [],
+  migrations: [CreateCredits1795400000000],
 };

@@ -10,6 +10,7 @@ export const QueueNames = {
   generationResults: 'generation-results',
   galleryIngest: 'gallery-ingest',
   searchIndex: 'search-index',
+  paymentMaintenance: 'payment-maintenance',
   tier: (tier: Tier) => `gen-${tier}` as const,
 } as const;
 

@@ -1,3 +1,4 @@
+import type { Tier } from './queues';
 import type { ServiceKey, ServiceName } from './services';
 
 /**
@@ -10,7 +11,13 @@ export const RpcPatterns = {
     apiKeysVerify: 'user.apikeys.verify',
     usersGet: 'user.users.get',
   },
-  payment: { systemPing: 'payment.system.ping' },
+  payment: {
+    systemPing: 'payment.system.ping',
+    creditsReserve: 'payment.credits.reserve',
+    creditsCapture: 'payment.credits.capture',
+    creditsRelease: 'payment.credits.release',
+    plansForUser: 'payment.plans.forUser',
+  },
   generation: { systemPing: 'generation.system.ping' },
   gallery: { systemPing: 'gallery.system.ping' },
   model: { systemPing: 'model.system.ping' },
@@ -52,7 +59,48 @@ export interface UserProfile {
   createdAt: string;
 }
 
+/** What a plan allows; generation-service checks a job against these (DESIGN §5). */
+export interface PlanLimits {
+  queueWeight: number;
+  maxJobsInFlight: number;
+  maxSide: number;
+  maxImagesPerGeneration: number;
+}
+
+export interface PlanForUser {
+  planId: string;
+  tier: Tier;
+  limits: PlanLimits;
+}
+
+export interface CreditsReserveRequest {
+  /** The generation id: the same id again returns the first answer and holds nothing more. */
+  reservationId: string;
+  userId: string;
+  amount: number;
+  reason: string;
+}
+
+export interface CreditsReserveResponse extends PlanForUser {
+  available: number;
+}
+
+export interface CreditsSettleRequest {
+  reservationId: string;
+}
+
+export interface CreditsSettleResponse {
+  reservationId: string;
+  status: 'captured' | 'released' | 'expired';
+  /** False when an earlier call already settled it (a no-op success). */
+  changed: boolean;
+}
+
 export interface RpcContract {
+  'payment.credits.reserve': { request: CreditsReserveRequest; response: CreditsReserveResponse };
+  'payment.credits.capture': { request: CreditsSettleRequest; response: CreditsSettleResponse };
+  'payment.credits.release': { request: CreditsSettleRequest; response: CreditsSettleResponse };
+  'payment.plans.forUser': { request: { userId: string }; response: PlanForUser };
   'user.apikeys.verify': { request: ApiKeyVerifyRequest; response: ApiKeyVerifyResponse };
   'user.users.get': { request: UserGetRequest; response: UserProfile };
   'user.system.ping': { request: PingRequest; response: PingResponse };

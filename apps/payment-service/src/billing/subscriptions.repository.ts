@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export interface Subscription {
+  id: string;
+  userId: string;
+  planId: string;
+  status: string;
+  variantId: string;
+  renewsAt: string | null;
+  endsAt: string | null;
+  sourceUpdatedAt: string;
+}
+
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : null);
+
+function toSubscription(r: Record<string, unknown>): Subscription {
+  return {
+    id: String(r.id),
+    userId: String(r.user_id),
+    planId: String(r.plan_id),
+    status: String(r.status),
+    variantId: String(r.variant_id),
+    renewsAt: iso(r.renews_at),
+    endsAt: iso(r.ends_at),
+    sourceUpdatedAt: iso(r.source_updated_at) ?? '',
+  };
+}
+
+@Injectable()
+export class SubscriptionsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async find(id: string, manager: EntityManager): Promise<Subscription | undefined> {
+    const [row] = await manager.query(`SELECT * FROM "subscriptions" WHERE "id" = $1 FOR UPDATE`, [
+      id,
+    ]);
+    return row ? toSubscription(row) : undefined;
+  }
+
+  async latestOf(userId: string): Promise<Subscription | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT * FROM "subscriptions" WHERE "user_id" = $1 ORDER BY "source_updated_at" DESC LIMIT 1`,
+      [userId],
+    );
+    return row ? toSubscription(row) : undefined;
+  }
+
+  async upsert(
+    s: Omit<Subscription, 'renewsAt' | 'endsAt'> & {
+      renewsAt?: string | null;
+      endsAt?: string | null;
+      customerId?: string | null;
+    },
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO "subscriptions" ("id", "user_id", "plan_id", "status", "variant_id", "customer_id", "renews_at", "ends_at", "source_updated_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT ("id") DO UPDATE SET "plan_id" = $3, "status" = $4, "variant_id" = $5, "customer_id" = $6,
+         "renews_at" = $7, "ends_at" = $8, "source_updated_at" = $9, "updated_at" = now()`,
+      [
+        s.id,
+        s.userId,
+        s.planId,
+        s.status,
+        s.variantId,
+        s.customerId ?? null,
+        s.renewsAt ?? null,
+        s.endsAt ?? null,
+        s.sourceUpdatedAt,
+      ],
+    );
+  }
+}

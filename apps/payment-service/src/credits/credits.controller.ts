@@ -1,0 +1,45 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, type AuthPrincipal, CurrentUser } from '@pingvas/common';
+import { AdminGrantDto, LedgerQueryDto, UserIdParam } from './credits.dto';
+import { CreditsService } from './credits.service';
+
+@ApiTags('credits')
+@Controller()
+export class CreditsController {
+  constructor(private readonly credits: CreditsService) {}
+
+  @Get('credits/balance')
+  @Authenticated()
+  @ApiOperation({ summary: 'Your credits: available, held for running jobs, and your plan' })
+  balance(@CurrentUser() caller: AuthPrincipal) {
+    return this.credits.balance(caller.userId);
+  }
+
+  @Get('credits/ledger')
+  @Authenticated()
+  @ApiOperation({ summary: 'Your credit history, newest first (cursor pagination)' })
+  ledger(@CurrentUser() caller: AuthPrincipal, @Query() query: LedgerQueryDto) {
+    return this.credits.entries(caller.userId, query.limit, query.cursor);
+  }
+
+  @Get('credits/balance/:userId')
+  @Authenticated({ role: 'admin' })
+  @ApiOperation({ summary: "Any user's credits (admin)" })
+  balanceOf(@Param() params: UserIdParam) {
+    return this.credits.balance(params.userId);
+  }
+
+  @Post('admin/credits/grants')
+  @HttpCode(200)
+  @Authenticated({ role: 'admin' })
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'The same key grants once' })
+  @ApiOperation({ summary: 'Grant credits to a user (admin), once per Idempotency-Key' })
+  grant(
+    @CurrentUser() caller: AuthPrincipal,
+    @Body() body: AdminGrantDto,
+    @Headers('idempotency-key') key?: string,
+  ) {
+    return this.credits.adminGrant(body, key, caller.userId);
+  }
+}

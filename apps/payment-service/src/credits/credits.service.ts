@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppError } from '@pingvas/common';
+import { DataSource } from 'typeorm';
+import { type Plan, PlansRepository } from '../plans/plans.repository';
+import { CreditLedger, type LedgerEntry } from './credit-ledger';
+import type { AdminGrantDto } from './credits.dto';
+
+export interface BalanceView {
+  available: number;
+  reserved: number;
+  plan: Plan;
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+@Injectable()
+export class CreditsService {
+  constructor(
+    private readonly ledger: CreditLedger,
+    private readonly plans: PlansRepository,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async balance(userId: string): Promise<BalanceView> {
+    const balance = await this.ledger.balance(userId);
+    const plan = await this.plans.find(balance.planId);
+    if (!plan) throw new AppError('NOT_FOUND', `No plan ${balance.planId}`);
+    return { available: balance.available, reserved: balance.reserved, plan };
+  }
+
+  async entries(
+    userId: string,
+    limit = 50,
+    cursor?: string,
+  ): Promise<{ items: LedgerEntry[]; nextCursor: string | null }> {
+    const items = await this.ledger.entries(userId, limit + 1, cursor);
+    const page = items.slice(0, limit);
+    return { items: page, nextCursor: items.length > limit ? page[page.length - 1].id : null };
+  }
+
+  /**
+   * An admin grant happens once per Idempotency-Key: the same key and body again answers the
+   * same balance without granting; the same key with another body is IDEMPOTENCY_MISMATCH.
+   */
+  async adminGrant(
+    grant: AdminGrantDto,
+    idempotencyKey: string | undefined,
+    adminId: string,
+  ): Promise<BalanceView & { applied: boolean }> {
+    if (!idempotencyKey || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'An Idempotency-Key header of 8-128 plain characters is required',
+      );
+    }
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify([grant.userId, grant.amount, grant.reason]))
+      .digest('hex');
+    const key = `admin-${idempotencyKey}`;
+    const applied = await this.ledger.grant(grant.userId, grant.amount, 'admin_grant', {
+      key,
+      reference: fingerprint,
+      reason: `${grant.reason} (by ${adminId})`,
+    });
+    if (!applied) {
+      const [first] = await this.dataSource.query(
+        `SELECT "reference" FROM "credit_ledger" WHERE "idempotency_key" = $1`,
+        [key],
+      );
+      if (first?.reference !== fingerprint) {
+        throw new AppError(
+          'IDEMPOTENCY_MISMATCH',
+          'This Idempotency-Key was used with another request',
+        );
+      }
+    }
+    return { ...(await this.balance(grant.userId)), applied };
+  }
+}
