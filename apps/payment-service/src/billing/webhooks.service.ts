@@ -59,8 +59,10 @@ export class WebhooksService {
     } catch {
       throw new AppError('MALFORMED_BODY', 'The signed body is not JSON');
     }
-    const name = text(event?.meta?.event_name);
-    if (!name) throw new AppError('VALIDATION_FAILED', 'meta.event_name is missing');
+    const rawName: unknown = event?.meta?.event_name;
+    const name = typeof rawName === 'string' ? text(rawName) : undefined;
+    if (!name)
+      throw new AppError('VALIDATION_FAILED', 'meta.event_name is missing or not a string');
 
     const outcome = await this.dataSource.transaction(async (m) => {
       const stored: unknown[] = await m.query(
