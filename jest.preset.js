@@ -3,7 +3,7 @@
 const { join } = require('node:path');
 
 const root = __dirname;
-const libs = ['common', 'contracts', 'database', 'messaging', 'storage', 'testing'];
+const libs = ['common', 'contracts', 'database', 'inference', 'messaging', 'storage', 'testing'];
 
 module.exports = {
   rootDir: root,
