@@ -7,7 +7,7 @@ const libs = ['common', 'contracts', 'database', 'inference', 'messaging', 'stor
 
 module.exports = {
   rootDir: root,
-  testEnvironment: 'node',
+  testEnvironment: join(root, 'jest.environment.js'),
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

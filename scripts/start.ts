@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { GPU_WORKER, type ProcessName, SERVICES } from '@pingvas/contracts';
 
 /**
- * `npm start`: runs the migrations once, starts the six processes with their logs prefixed by
+ * `npm start`: runs the migrations once, makes the tiny model if missing, starts the six processes with their logs prefixed by
  * name, prints where they answer, and on Ctrl-C (or SIGTERM) stops every one of them.
  * Children run in their own process groups so a terminal's Ctrl-C reaches the launcher only,
  * which then stops them in order; if the launcher dies, each child sees its IPC channel close
@@ -149,8 +149,20 @@ function migrate(): void {
   }
 }
 
+/** The bundled tiny model (models/tiny-sd) is made on first start: no weights can be downloaded. */
+function ensureTinyModel(): void {
+  const result = spawnSync(process.execPath, [join(DIST, 'scripts', 'make-tiny-model.js')], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) {
+    say('could not write the tiny model package (models/tiny-sd)');
+    process.exit(1);
+  }
+}
+
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 migrate();
+ensureTinyModel();
 startAll();
 void waitUntilReady();

@@ -1,4 +1,4 @@
-import { bootHttpOnly, type RunningApp, testEnv, uniqueName } from '@pingvas/testing';
+import { bootHttpOnly, eventually, type RunningApp, testEnv, uniqueName } from '@pingvas/testing';
 import request from 'supertest';
 import { loadGpuWorkerConfig } from '../src/config';
 import { GpuWorkerModule } from '../src/gpu-worker.module';
@@ -21,9 +21,25 @@ describe('gpu-worker probes', () => {
     await request(worker.url).get('/health').expect(200, { status: 'ok' });
   });
 
-  it('is ready when Redis answers, and checks no database it does not use', async () => {
-    const res = await request(worker.url).get('/ready').expect(200);
-    expect(res.body.details).toEqual({ redis: { status: 'up' } });
+  it('is ready once Redis answers and a warm-up generation ran, and checks no database', async () => {
+    const res = await eventually(
+      async () => {
+        const r = await request(worker.url).get('/ready');
+        return r.status === 200 ? r : undefined;
+      },
+      30_000,
+      'worker ready',
+    );
+    expect(res.body.details).toEqual({ redis: { status: 'up' }, inference: { status: 'up' } });
+  });
+
+  it('exports inference metrics and the execution provider in use', async () => {
+    const res = await request(worker.url).get('/metrics').expect(200);
+    expect(res.text).toMatch(/inference_execution_provider\{provider="cpu"\} 1/);
+    expect(res.text).toMatch(/inference_steps_total\{model="tiny-sd",provider="cpu"\} [1-9]/);
+    expect(res.text).toMatch(
+      /inference_duration_seconds_count\{model="tiny-sd",provider="cpu"\} [1-9]/,
+    );
   });
 
   it('exports Prometheus metrics', async () => {

@@ -1,8 +1,10 @@
 import type { ServiceDatabase } from '@pingvas/database';
+import { CreateModels1795500000000 } from './migrations/1795500000000-CreateModels';
+import { ModelEntity } from './models/model.entity';
 
 /** The tables model-service owns (DESIGN §3) and the migrations that make them. */
 export const MODEL_DATABASE: ServiceDatabase = {
   service: 'model',
-  entities: [],
-  migrations: [],
+  entities: [ModelEntity],
+  migrations: [CreateModels1795500000000],
 };

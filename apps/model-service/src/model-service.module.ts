@@ -1,9 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule, PlatformModule } from '@pingvas/common';
 import { DatabaseModule } from '@pingvas/database';
 import { createSystemController, MessagingModule, RpcApiKeyVerifier } from '@pingvas/messaging';
 import type { ModelServiceConfig } from './config';
 import { MODEL_DATABASE } from './database';
+import { ModelEntity } from './models/model.entity';
+import { ModelsController } from './models/models.controller';
+import { ModelsRpcController } from './models/models.rpc.controller';
+import { ModelsService } from './models/models.service';
+import { TinyModelBootstrap } from './models/tiny-model.bootstrap';
 
 @Module({})
 export class ModelServiceModule {
@@ -13,10 +19,12 @@ export class ModelServiceModule {
       imports: [
         PlatformModule.forRoot(config),
         DatabaseModule.forService(MODEL_DATABASE),
+        TypeOrmModule.forFeature([ModelEntity]),
         MessagingModule.forRoot(),
         AuthModule.forRoot({ apiKeys: RpcApiKeyVerifier }),
       ],
-      controllers: [createSystemController('model')],
+      controllers: [createSystemController('model'), ModelsController, ModelsRpcController],
+      providers: [ModelsService, TinyModelBootstrap],
     };
   }
 }

@@ -28,3 +28,12 @@ export interface UserCreatedEvent {
   createdAt: string;
   requestId?: string;
 }
+
+/** free 0 … enterprise 4: a plan may use what needs its tier or a lower one. */
+export function tierRank(tier: Tier): number {
+  return TIERS.length - 1 - TIERS.indexOf(tier);
+}
+
+export function isTier(value: unknown): value is Tier {
+  return typeof value === 'string' && (TIERS as readonly string[]).includes(value);
+}

@@ -20,7 +20,7 @@ export const RpcPatterns = {
   },
   generation: { systemPing: 'generation.system.ping' },
   gallery: { systemPing: 'gallery.system.ping' },
-  model: { systemPing: 'model.system.ping' },
+  model: { systemPing: 'model.system.ping', modelsResolve: 'model.models.resolve' },
 } as const satisfies Record<ServiceKey, Record<string, string>>;
 
 export function systemPingPattern(service: ServiceKey): `${ServiceKey}.system.ping` {
@@ -96,7 +96,46 @@ export interface CreditsSettleResponse {
   changed: boolean;
 }
 
+export interface ModelDefaults {
+  steps: number;
+  guidanceScale: number;
+  width: number;
+  height: number;
+  scheduler: 'euler' | 'lcm';
+}
+
+export interface ModelLimits {
+  minSide: number;
+  maxSide: number;
+  maxSteps: number;
+}
+
+export interface ModelCost {
+  perImage: number;
+  perStep: number;
+}
+
+/** What generation-service needs to accept, price and queue a job for a model. */
+export interface ResolvedModel {
+  id: string;
+  name: string;
+  /** Relative to MODELS_DIR. */
+  path: string;
+  family: string;
+  defaults: ModelDefaults;
+  limits: ModelLimits;
+  cost: ModelCost;
+  minTier: Tier;
+}
+
+export interface ModelResolveRequest {
+  /** The default model when absent. */
+  modelId?: string;
+  tier: Tier;
+}
+
 export interface RpcContract {
+  'model.models.resolve': { request: ModelResolveRequest; response: ResolvedModel };
   'payment.credits.reserve': { request: CreditsReserveRequest; response: CreditsReserveResponse };
   'payment.credits.capture': { request: CreditsSettleRequest; response: CreditsSettleResponse };
   'payment.credits.release': { request: CreditsSettleRequest; response: CreditsSettleResponse };

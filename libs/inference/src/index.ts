@@ -1,1 +1,15 @@
-export {};
+export * from './random';
+export * from './scheduler/scheduler';
+export * from './scheduler/euler-discrete';
+export * from './scheduler/lcm';
+export * from './scheduler/create-scheduler';
+export * from './tokenizer/clip-tokenizer';
+export * from './package/contract';
+export * from './package/validate-package';
+export * from './runtime/inference-metrics';
+export * from './runtime/loaded-model';
+export * from './runtime/pipeline';
+export * from './runtime/png';
+export * from './runtime/providers';
+export * from './tiny-model/make-tiny-model';
+export * from './tiny-model/tiny-vocab';

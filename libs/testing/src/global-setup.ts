@@ -9,8 +9,8 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 /**
  * Once per e2e run (every project shares the same parent process): check that PostgreSQL and
- * Redis answer, with a message that says how to start them, and build the apps that system
- * tests run as real processes.
+ * Redis answer, with a message that says how to start them, build the apps that system tests
+ * run as real processes, and make the tiny model package if it is missing.
  */
 export default async function globalSetup(): Promise<void> {
   if (process.env.PINGVAS_E2E_SETUP_DONE === '1') return;
@@ -37,5 +37,10 @@ export default async function globalSetup(): Promise<void> {
     redis.disconnect();
   }
   execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  // Services and the worker under test find the bundled model at models/tiny-sd, made once here.
+  execFileSync(process.execPath, [join(ROOT, 'dist', 'scripts', 'make-tiny-model.js')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   process.env.PINGVAS_E2E_SETUP_DONE = '1';
 }

@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { APP_CONFIG, MetricsRegistry, ReadinessRegistry } from '@pingvas/common';
+import {
+  type GenerateHooks,
+  type GenerateRequest,
+  type GenerateResult,
+  InferenceMetrics,
+  ModelCache,
+  type ProviderName,
+  TextToImagePipeline,
+} from '@pingvas/inference';
+import { Gauge } from 'prom-client';
+import type { GpuWorkerConfig } from '../config';
+
+/**
+ * The worker's ONNX Runtime: loaded models cached across jobs, the execution provider chosen
+ * once (logged and exported), and readiness only after a warm-up generation has run.
+ */
+@Injectable()
+export class InferenceRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(InferenceRuntime.name);
+  private readonly cache: ModelCache;
+  private readonly metrics: InferenceMetrics;
+  private readonly providerGauge: Gauge<'provider'>;
+  private warmedUp = false;
+  private warmupError?: string;
+  provider?: ProviderName;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: GpuWorkerConfig,
+    metricsRegistry: MetricsRegistry,
+    private readonly readiness: ReadinessRegistry,
+  ) {
+    this.cache = new ModelCache(config.inference.cacheSize, config.inference.providers);
+    this.metrics = new InferenceMetrics(metricsRegistry.registry);
+    this.providerGauge = new Gauge({
+      name: 'inference_execution_provider',
+      help: 'The ONNX Runtime execution provider this worker runs on (1 for the one in use)',
+      labelNames: ['provider'],
+      registers: [metricsRegistry.registry],
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.readiness.register({
+      name: 'inference',
+      check: async () => {
+        if (!this.warmedUp) throw new Error(this.warmupError ?? 'warming up');
+      },
+    });
+    void this.warmUp();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.cache.clear();
+  }
+
+  /** Runs one generation on the model at `modelPath` (relative to MODELS_DIR). */
+  async generate(
+    modelPath: string,
+    request: GenerateRequest,
+    hooks?: GenerateHooks,
+  ): Promise<GenerateResult> {
+    const model = await this.cache.get(join(this.config.inference.modelsDir, modelPath));
+    const labels = { model: modelPath, provider: model.provider };
+    const stop = this.metrics.duration.startTimer(labels);
+    try {
+      const result = await new TextToImagePipeline(model).generate(request, hooks);
+      this.metrics.steps.inc(labels, result.timings.stepsRun);
+      return result;
+    } finally {
+      stop();
+    }
+  }
+
+  private async warmUp(): Promise<void> {
+    const modelPath = this.config.inference.warmupModel;
+    try {
+      const model = await this.cache.get(join(this.config.inference.modelsDir, modelPath));
+      this.provider = model.provider;
+      this.providerGauge.set({ provider: model.provider }, 1);
+      await this.generate(modelPath, {
+        prompt: 'warm-up',
+        width: 64,
+        height: 64,
+        steps: 1,
+        guidanceScale: 1,
+        seed: 0,
+      });
+      this.warmedUp = true;
+      this.logger.log(
+        `inference ready on the ${model.provider} execution provider (warm-up model ${modelPath})`,
+      );
+    } catch (err) {
+      this.warmupError = `warm-up failed: ${String(err).split('\n')[0]}`;
+      this.logger.error(this.warmupError);
+    }
+  }
+}
