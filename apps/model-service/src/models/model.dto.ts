@@ -1,0 +1,63 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { TIERS, type Tier } from '@pingvas/contracts';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export class ModelDefaultsDto {
+  @ApiProperty({ minimum: 1, maximum: 150 }) @IsInt() @Min(1) @Max(150) steps!: number;
+  @ApiProperty({ minimum: 0, maximum: 30 }) @IsNumber() @Min(0) @Max(30) guidanceScale!: number;
+  @ApiProperty({ minimum: 64, maximum: 4096 }) @IsInt() @Min(64) @Max(4096) width!: number;
+  @ApiProperty({ minimum: 64, maximum: 4096 }) @IsInt() @Min(64) @Max(4096) height!: number;
+  @ApiProperty({ enum: ['euler', 'lcm'] }) @IsIn(['euler', 'lcm']) scheduler!: 'euler' | 'lcm';
+}
+
+export class ModelLimitsDto {
+  @ApiProperty({ minimum: 64 }) @IsInt() @Min(64) @Max(4096) minSide!: number;
+  @ApiProperty({ maximum: 4096 }) @IsInt() @Min(64) @Max(4096) maxSide!: number;
+  @ApiProperty({ minimum: 1, maximum: 150 }) @IsInt() @Min(1) @Max(150) maxSteps!: number;
+}
+
+export class ModelCostDto {
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(100_000) perImage!: number;
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(100_000) perStep!: number;
+}
+
+export class RegisterModelDto {
+  @ApiProperty({ example: 'sd-turbo', maxLength: 64 })
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'name is 1-64 lower-case letters, digits, ., _ or -' })
+  name!: string;
+
+  @ApiProperty({ example: 'sd-turbo', description: 'Folder inside MODELS_DIR (BAD_MODEL_PATH if it leaves it)' })
+  @IsString()
+  @MaxLength(255)
+  path!: string;
+
+  @ApiProperty({ example: 'sd-turbo', maxLength: 64 }) @IsString() @MaxLength(64) family!: string;
+
+  @ApiProperty() @ValidateNested() @Type(() => ModelDefaultsDto) defaults!: ModelDefaultsDto;
+  @ApiProperty() @ValidateNested() @Type(() => ModelLimitsDto) limits!: ModelLimitsDto;
+  @ApiProperty() @ValidateNested() @Type(() => ModelCostDto) cost!: ModelCostDto;
+  @ApiProperty({ enum: TIERS }) @IsIn(TIERS) minTier!: Tier;
+}
+
+export class UpdateModelDto {
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ description: 'true makes this the default model' }) @IsOptional() @IsIn([true]) isDefault?: true;
+  @ApiPropertyOptional() @IsOptional() @ValidateNested() @Type(() => ModelDefaultsDto) defaults?: ModelDefaultsDto;
+  @ApiPropertyOptional() @IsOptional() @ValidateNested() @Type(() => ModelLimitsDto) limits?: ModelLimitsDto;
+  @ApiPropertyOptional() @IsOptional() @ValidateNested() @Type(() => ModelCostDto) cost?: ModelCostDto;
+  @ApiPropertyOptional({ enum: TIERS }) @IsOptional() @IsIn(TIERS) minTier?: Tier;
+}

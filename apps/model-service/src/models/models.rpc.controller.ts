@@ -1,0 +1,25 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { RpcPatterns, TIERS, type Tier } from '@pingvas/contracts';
+import { RpcPayload } from '@pingvas/messaging';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { ModelsService } from './models.service';
+
+class ResolveDto {
+  @IsOptional()
+  @IsUUID()
+  modelId?: string;
+
+  @IsIn(TIERS)
+  tier!: Tier;
+}
+
+@Controller()
+export class ModelsRpcController {
+  constructor(private readonly models: ModelsService) {}
+
+  @MessagePattern(RpcPatterns.model.modelsResolve)
+  resolve(@RpcPayload() request: ResolveDto) {
+    return this.models.resolve(request);
+  }
+}

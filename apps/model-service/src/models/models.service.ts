@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { AppError, APP_CONFIG, type AuthPrincipal } from '@pingvas/common';
+import { type ModelResolveRequest, type ResolvedModel, type Tier, tierRank } from '@pingvas/contracts';
+import { validatePackage } from '@pingvas/inference';
+import { RpcClient } from '@pingvas/messaging';
+import { DataSource, Repository } from 'typeorm';
+import type { ModelServiceConfig } from '../config';
+import type { RegisterModelDto, UpdateModelDto } from './model.dto';
+import { ModelEntity } from './model.entity';
+import { resolveModelPath } from './model-paths';
+
+const UNIQUE_VIOLATION = '23505';
+
+export type ModelView = Omit<ModelEntity, 'createdAt' | 'updatedAt' | 'hashes'> & {
+  hashes?: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+};
+
+function view(model: ModelEntity, admin: boolean): ModelView {
+  const { hashes, createdAt, updatedAt, ...rest } = model;
+  return { ...rest, ...(admin ? { hashes } : {}), createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
+}
+
+@Injectable()
+export class ModelsService {
+  constructor(
+    @InjectRepository(ModelEntity) private readonly models: Repository<ModelEntity>,
+    private readonly dataSource: DataSource,
+    private readonly rpc: RpcClient,
+    @Inject(APP_CONFIG) private readonly config: ModelServiceConfig,
+  ) {}
+
+  /** Validates the package (graphs open, inputs and outputs as the pipeline needs, hashes) and stores the outcome. */
+  async register(dto: RegisterModelDto): Promise<ModelView> {
+    if (dto.limits.minSide > dto.limits.maxSide) throw new AppError('VALIDATION_FAILED', 'limits.minSide is above limits.maxSide');
+    const path = await resolveModelPath(this.config.modelsDir, dto.path);
+    const validation = await validatePackage(path.absolute);
+    const model = this.models.create({
+      id: randomUUID(),
+      name: dto.name,
+      path: path.relative,
+      family: dto.family,
+      status: validation.ok ? 'validated' : 'failed',
+      problems: validation.problems,
+      hashes: validation.hashes,
+      enabled: validation.ok,
+      isDefault: false,
+      defaults: { ...dto.defaults },
+      limits: { ...dto.limits },
+      cost: { ...dto.cost },
+      minTier: dto.minTier,
+    });
+    try {
+      await this.models.insert(model);
+    } catch (err) {
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw new AppError('CONFLICT', `A model named ${dto.name} exists`);
+      throw err;
+    }
+    return view(await this.models.findOneByOrFail({ id: model.id }), true);
+  }
+
+  /** Admins see every model; users the enabled, validated ones their tier may use. */
+  async list(caller: AuthPrincipal): Promise<ModelView[]> {
+    const all = await this.models.find({ order: { isDefault: 'DESC', name: 'ASC' } });
+    if (caller.role === 'admin') return all.map((m) => view(m, true));
+    const tier = await this.tierOf(caller.userId);
+    return all.filter((m) => this.usableBy(m, tier)).map((m) => view(m, false));
+  }
+
+  async get(caller: AuthPrincipal, id: string): Promise<ModelView> {
+    const model = await this.models.findOneBy({ id });
+    if (!model) throw new AppError('NOT_FOUND', 'No such model');
+    if (caller.role === 'admin') return view(model, true);
+    if (!this.usableBy(model, await this.tierOf(caller.userId))) throw new AppError('NOT_FOUND', 'No such model');
+    return view(model, false);
+  }
+
+  async update(id: string, dto: UpdateModelDto): Promise<ModelView> {
+    await this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(ModelEntity);
+      const model = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!model) throw new AppError('NOT_FOUND', 'No such model');
+      const enabled = dto.enabled ?? model.enabled;
+      if (model.isDefault && !enabled) throw new AppError('CONFLICT', 'The default model cannot be disabled; make another model the default first');
+      if (dto.isDefault && (model.status !== 'validated' || !enabled)) {
+        throw new AppError('CONFLICT', 'Only an enabled, validated model can be the default');
+      }
+      if (dto.enabled && model.status !== 'validated') throw new AppError('CONFLICT', 'A model that failed validation cannot be enabled');
+      const limits = dto.limits ?? model.limits;
+      if (limits.minSide > limits.maxSide) throw new AppError('VALIDATION_FAILED', 'limits.minSide is above limits.maxSide');
+      if (dto.isDefault) await repo.update({ isDefault: true }, { isDefault: false });
+      await repo.update(
+        { id },
+        {
+          enabled,
+          ...(dto.isDefault ? { isDefault: true } : {}),
+          ...(dto.defaults ? { defaults: { ...dto.defaults } } : {}),
+          ...(dto.limits ? { limits: { ...dto.limits } } : {}),
+          ...(dto.cost ? { cost: { ...dto.cost } } : {}),
+          ...(dto.minTier ? { minTier: dto.minTier } : {}),
+        },
+      );
+    });
+    return view(await this.models.findOneByOrFail({ id }), true);
+  }
+
+  async remove(id: string): Promise<void> {
+    const model = await this.models.findOneBy({ id });
+    if (!model) throw new AppError('NOT_FOUND', 'No such model');
+    if (model.isDefault) throw new AppError('CONFLICT', 'The default model cannot be deleted; make another model the default first');
+    await this.models.delete({ id, isDefault: false });
+  }
+
+  /** For generation-service: the model to run (the default when none is named), if this tier may. */
+  async resolve(request: ModelResolveRequest): Promise<ResolvedModel> {
+    const model = request.modelId
+      ? await this.models.findOneBy({ id: request.modelId })
+      : await this.models.findOneBy({ isDefault: true });
+    if (!model) throw new AppError('MODEL_NOT_FOUND', request.modelId ? 'No such model' : 'No default model is set');
+    if (!model.enabled || model.status !== 'validated') throw new AppError('MODEL_DISABLED', `The model ${model.name} is not available`);
+    if (tierRank(request.tier) < tierRank(model.minTier)) {
+      throw new AppError('MODEL_TIER_FORBIDDEN', `The model ${model.name} needs the ${model.minTier} plan or higher`);
+    }
+    const { id, name, path, family, defaults, limits, cost, minTier } = model;
+    return { id, name, path, family, defaults, limits, cost, minTier };
+  }
+
+  private usableBy(model: ModelEntity, tier: Tier): boolean {
+    return model.enabled && model.status === 'validated' && tierRank(tier) >= tierRank(model.minTier);
+  }
+
+  private async tierOf(userId: string): Promise<Tier> {
+    return (await this.rpc.send('payment.plans.forUser', { userId })).tier;
+  }
+}

@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { APP_CONFIG } from '@pingvas/common';
+import { makeTinyModel } from '@pingvas/inference';
+import { Repository } from 'typeorm';
+import type { ModelServiceConfig } from '../config';
+import { ModelEntity } from './model.entity';
+import { ModelsService } from './models.service';
+
+export const TINY_MODEL = {
+  name: 'tiny-sd',
+  path: 'tiny-sd',
+  family: 'sd-turbo',
+  defaults: { steps: 4, guidanceScale: 1, width: 64, height: 64, scheduler: 'euler' as const },
+  limits: { minSide: 64, maxSide: 512, maxSteps: 50 },
+  cost: { perImage: 1, perStep: 1 },
+  minTier: 'free' as const,
+};
+
+/** dev and test: the bundled tiny model is made if missing, registered, and the default (once). */
+@Injectable()
+export class TinyModelBootstrap implements OnApplicationBootstrap {
+  private readonly logger = new Logger(TinyModelBootstrap.name);
+
+  constructor(
+    private readonly models: ModelsService,
+    @InjectRepository(ModelEntity) private readonly repo: Repository<ModelEntity>,
+    @Inject(APP_CONFIG) private readonly config: ModelServiceConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.registerTinyModel) return;
+    try {
+      const dir = join(this.config.modelsDir, TINY_MODEL.path);
+      if (!existsSync(join(dir, 'model_index.json'))) await makeTinyModel(dir);
+      let tiny = await this.repo.findOneBy({ name: TINY_MODEL.name });
+      if (!tiny) {
+        await this.models.register(TINY_MODEL).catch((err: unknown) => this.logger.warn(`tiny model not registered: ${String(err)}`));
+        tiny = await this.repo.findOneBy({ name: TINY_MODEL.name });
+      }
+      if (tiny?.status === 'validated' && !(await this.repo.existsBy({ isDefault: true }))) {
+        await this.models.update(tiny.id, { isDefault: true });
+        this.logger.log('tiny-sd registered as the default model');
+      }
+    } catch (err) {
+      this.logger.warn(`could not set up the tiny model: ${String(err)}`);
+    }
+  }
+}
