@@ -37,10 +37,15 @@ export class ModelCostDto {
 export class RegisterModelDto {
   @ApiProperty({ example: 'sd-turbo', maxLength: 64 })
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'name is 1-64 lower-case letters, digits, ., _ or -' })
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+    message: 'name is 1-64 lower-case letters, digits, ., _ or -',
+  })
   name!: string;
 
-  @ApiProperty({ example: 'sd-turbo', description: 'Folder inside MODELS_DIR (BAD_MODEL_PATH if it leaves it)' })
+  @ApiProperty({
+    example: 'sd-turbo',
+    description: 'Folder inside MODELS_DIR (BAD_MODEL_PATH if it leaves it)',
+  })
   @IsString()
   @MaxLength(255)
   path!: string;
@@ -55,9 +60,24 @@ export class RegisterModelDto {
 
 export class UpdateModelDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ description: 'true makes this the default model' }) @IsOptional() @IsIn([true]) isDefault?: true;
-  @ApiPropertyOptional() @IsOptional() @ValidateNested() @Type(() => ModelDefaultsDto) defaults?: ModelDefaultsDto;
-  @ApiPropertyOptional() @IsOptional() @ValidateNested() @Type(() => ModelLimitsDto) limits?: ModelLimitsDto;
-  @ApiPropertyOptional() @IsOptional() @ValidateNested() @Type(() => ModelCostDto) cost?: ModelCostDto;
+  @ApiPropertyOptional({ description: 'true makes this the default model' })
+  @IsOptional()
+  @IsIn([true])
+  isDefault?: true;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ModelDefaultsDto)
+  defaults?: ModelDefaultsDto;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ModelLimitsDto)
+  limits?: ModelLimitsDto;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ModelCostDto)
+  cost?: ModelCostDto;
   @ApiPropertyOptional({ enum: TIERS }) @IsOptional() @IsIn(TIERS) minTier?: Tier;
 }

@@ -1,4 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, type AuthPrincipal, CurrentUser } from '@pingvas/common';
 import { RegisterModelDto, UpdateModelDto } from './model.dto';
@@ -11,7 +21,10 @@ export class ModelsController {
 
   @Post()
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Register a model package (validated on the spot: status validated or failed, with reasons)' })
+  @ApiOperation({
+    summary:
+      'Register a model package (validated on the spot: status validated or failed, with reasons)',
+  })
   register(@Body() body: RegisterModelDto): Promise<ModelView> {
     return this.models.register(body);
   }
@@ -25,14 +38,20 @@ export class ModelsController {
 
   @Get(':id')
   @Authenticated()
-  get(@CurrentUser() caller: AuthPrincipal, @Param('id', new ParseUUIDPipe()) id: string): Promise<ModelView> {
+  get(
+    @CurrentUser() caller: AuthPrincipal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<ModelView> {
     return this.models.get(caller, id);
   }
 
   @Patch(':id')
   @Authenticated({ role: 'admin' })
   @ApiOperation({ summary: 'Enable, disable, make default, change limits or cost (admin)' })
-  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateModelDto): Promise<ModelView> {
+  update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateModelDto,
+  ): Promise<ModelView> {
     return this.models.update(id, body);
   }
 

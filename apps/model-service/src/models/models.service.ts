@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AppError, APP_CONFIG, type AuthPrincipal } from '@pingvas/common';
-import { type ModelResolveRequest, type ResolvedModel, type Tier, tierRank } from '@pingvas/contracts';
+import {
+  type ModelResolveRequest,
+  type ResolvedModel,
+  type Tier,
+  tierRank,
+} from '@pingvas/contracts';
 import { validatePackage } from '@pingvas/inference';
 import { RpcClient } from '@pingvas/messaging';
 import { DataSource, Repository } from 'typeorm';
@@ -21,7 +26,12 @@ export type ModelView = Omit<ModelEntity, 'createdAt' | 'updatedAt' | 'hashes'> 
 
 function view(model: ModelEntity, admin: boolean): ModelView {
   const { hashes, createdAt, updatedAt, ...rest } = model;
-  return { ...rest, ...(admin ? { hashes } : {}), createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
+  return {
+    ...rest,
+    ...(admin ? { hashes } : {}),
+    createdAt: createdAt.toISOString(),
+    updatedAt: updatedAt.toISOString(),
+  };
 }
 
 @Injectable()
@@ -35,7 +45,8 @@ export class ModelsService {
 
   /** Validates the package (graphs open, inputs and outputs as the pipeline needs, hashes) and stores the outcome. */
   async register(dto: RegisterModelDto): Promise<ModelView> {
-    if (dto.limits.minSide > dto.limits.maxSide) throw new AppError('VALIDATION_FAILED', 'limits.minSide is above limits.maxSide');
+    if (dto.limits.minSide > dto.limits.maxSide)
+      throw new AppError('VALIDATION_FAILED', 'limits.minSide is above limits.maxSide');
     const path = await resolveModelPath(this.config.modelsDir, dto.path);
     const validation = await validatePackage(path.absolute);
     const model = this.models.create({
@@ -56,7 +67,8 @@ export class ModelsService {
     try {
       await this.models.insert(model);
     } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw new AppError('CONFLICT', `A model named ${dto.name} exists`);
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION)
+        throw new AppError('CONFLICT', `A model named ${dto.name} exists`);
       throw err;
     }
     return view(await this.models.findOneByOrFail({ id: model.id }), true);
@@ -74,7 +86,8 @@ export class ModelsService {
     const model = await this.models.findOneBy({ id });
     if (!model) throw new AppError('NOT_FOUND', 'No such model');
     if (caller.role === 'admin') return view(model, true);
-    if (!this.usableBy(model, await this.tierOf(caller.userId))) throw new AppError('NOT_FOUND', 'No such model');
+    if (!this.usableBy(model, await this.tierOf(caller.userId)))
+      throw new AppError('NOT_FOUND', 'No such model');
     return view(model, false);
   }
 
@@ -84,13 +97,19 @@ export class ModelsService {
       const model = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!model) throw new AppError('NOT_FOUND', 'No such model');
       const enabled = dto.enabled ?? model.enabled;
-      if (model.isDefault && !enabled) throw new AppError('CONFLICT', 'The default model cannot be disabled; make another model the default first');
+      if (model.isDefault && !enabled)
+        throw new AppError(
+          'CONFLICT',
+          'The default model cannot be disabled; make another model the default first',
+        );
       if (dto.isDefault && (model.status !== 'validated' || !enabled)) {
         throw new AppError('CONFLICT', 'Only an enabled, validated model can be the default');
       }
-      if (dto.enabled && model.status !== 'validated') throw new AppError('CONFLICT', 'A model that failed validation cannot be enabled');
+      if (dto.enabled && model.status !== 'validated')
+        throw new AppError('CONFLICT', 'A model that failed validation cannot be enabled');
       const limits = dto.limits ?? model.limits;
-      if (limits.minSide > limits.maxSide) throw new AppError('VALIDATION_FAILED', 'limits.minSide is above limits.maxSide');
+      if (limits.minSide > limits.maxSide)
+        throw new AppError('VALIDATION_FAILED', 'limits.minSide is above limits.maxSide');
       if (dto.isDefault) await repo.update({ isDefault: true }, { isDefault: false });
       await repo.update(
         { id },
@@ -110,7 +129,11 @@ export class ModelsService {
   async remove(id: string): Promise<void> {
     const model = await this.models.findOneBy({ id });
     if (!model) throw new AppError('NOT_FOUND', 'No such model');
-    if (model.isDefault) throw new AppError('CONFLICT', 'The default model cannot be deleted; make another model the default first');
+    if (model.isDefault)
+      throw new AppError(
+        'CONFLICT',
+        'The default model cannot be deleted; make another model the default first',
+      );
     await this.models.delete({ id, isDefault: false });
   }
 
@@ -119,17 +142,27 @@ export class ModelsService {
     const model = request.modelId
       ? await this.models.findOneBy({ id: request.modelId })
       : await this.models.findOneBy({ isDefault: true });
-    if (!model) throw new AppError('MODEL_NOT_FOUND', request.modelId ? 'No such model' : 'No default model is set');
-    if (!model.enabled || model.status !== 'validated') throw new AppError('MODEL_DISABLED', `The model ${model.name} is not available`);
+    if (!model)
+      throw new AppError(
+        'MODEL_NOT_FOUND',
+        request.modelId ? 'No such model' : 'No default model is set',
+      );
+    if (!model.enabled || model.status !== 'validated')
+      throw new AppError('MODEL_DISABLED', `The model ${model.name} is not available`);
     if (tierRank(request.tier) < tierRank(model.minTier)) {
-      throw new AppError('MODEL_TIER_FORBIDDEN', `The model ${model.name} needs the ${model.minTier} plan or higher`);
+      throw new AppError(
+        'MODEL_TIER_FORBIDDEN',
+        `The model ${model.name} needs the ${model.minTier} plan or higher`,
+      );
     }
     const { id, name, path, family, defaults, limits, cost, minTier } = model;
     return { id, name, path, family, defaults, limits, cost, minTier };
   }
 
   private usableBy(model: ModelEntity, tier: Tier): boolean {
-    return model.enabled && model.status === 'validated' && tierRank(tier) >= tierRank(model.minTier);
+    return (
+      model.enabled && model.status === 'validated' && tierRank(tier) >= tierRank(model.minTier)
+    );
   }
 
   private async tierOf(userId: string): Promise<Tier> {

@@ -37,7 +37,9 @@ export class TinyModelBootstrap implements OnApplicationBootstrap {
       if (!existsSync(join(dir, 'model_index.json'))) await makeTinyModel(dir);
       let tiny = await this.repo.findOneBy({ name: TINY_MODEL.name });
       if (!tiny) {
-        await this.models.register(TINY_MODEL).catch((err: unknown) => this.logger.warn(`tiny model not registered: ${String(err)}`));
+        await this.models
+          .register(TINY_MODEL)
+          .catch((err: unknown) => this.logger.warn(`tiny model not registered: ${String(err)}`));
         tiny = await this.repo.findOneBy({ name: TINY_MODEL.name });
       }
       if (tiny?.status === 'validated' && !(await this.repo.existsBy({ isDefault: true }))) {
