@@ -13,3 +13,4 @@ export * from './runtime/png';
 export * from './runtime/providers';
 export * from './tiny-model/make-tiny-model';
 export * from './tiny-model/tiny-vocab';
+export * from './scheduler/sd-turbo';

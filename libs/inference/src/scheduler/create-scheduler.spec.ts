@@ -1,20 +1,9 @@
 import { createScheduler } from './create-scheduler';
 import { EulerDiscreteScheduler } from './euler-discrete';
 import { LcmScheduler } from './lcm';
+import { SD_TURBO_SCHEDULER_CONFIG } from './sd-turbo';
 
-const SD_TURBO = {
-  _class_name: 'EulerDiscreteScheduler',
-  beta_end: 0.012,
-  beta_schedule: 'scaled_linear',
-  beta_start: 0.00085,
-  interpolation_type: 'linear',
-  num_train_timesteps: 1000,
-  prediction_type: 'epsilon',
-  steps_offset: 1,
-  timestep_spacing: 'trailing',
-  trained_betas: null,
-  use_karras_sigmas: false,
-};
+const SD_TURBO = SD_TURBO_SCHEDULER_CONFIG;
 
 describe('createScheduler', () => {
   it('picks the class named by _class_name', () => {

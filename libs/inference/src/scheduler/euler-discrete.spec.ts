@@ -1,20 +1,8 @@
 import { EulerDiscreteScheduler } from './euler-discrete';
 import type { SchedulerConfig } from './scheduler';
+import { SD_TURBO_SCHEDULER_CONFIG } from './sd-turbo';
 
-/** stabilityai/sd-turbo scheduler/scheduler_config.json. */
-const SD_TURBO: SchedulerConfig = {
-  _class_name: 'EulerDiscreteScheduler',
-  beta_end: 0.012,
-  beta_schedule: 'scaled_linear',
-  beta_start: 0.00085,
-  interpolation_type: 'linear',
-  num_train_timesteps: 1000,
-  prediction_type: 'epsilon',
-  steps_offset: 1,
-  timestep_spacing: 'trailing',
-  trained_betas: null,
-  use_karras_sigmas: false,
-};
+const SD_TURBO = SD_TURBO_SCHEDULER_CONFIG;
 
 /**
  * Expected sigmas from the paper formulas in float64, independent of the implementation:

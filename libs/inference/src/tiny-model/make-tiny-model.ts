@@ -1,3 +1,4 @@
+import { SD_TURBO_SCHEDULER_CONFIG } from '../scheduler/sd-turbo';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
@@ -69,22 +70,7 @@ function packageFiles(): Array<[string, string | Uint8Array]> {
     ],
     ['vae_decoder/model.onnx', vaeDecoderGraph()],
     // SD-Turbo's scheduler config, verbatim.
-    [
-      'scheduler/scheduler_config.json',
-      json({
-        _class_name: 'EulerDiscreteScheduler',
-        beta_end: 0.012,
-        beta_schedule: 'scaled_linear',
-        beta_start: 0.00085,
-        interpolation_type: 'linear',
-        num_train_timesteps: 1000,
-        prediction_type: 'epsilon',
-        steps_offset: 1,
-        timestep_spacing: 'trailing',
-        trained_betas: null,
-        use_karras_sigmas: false,
-      }),
-    ],
+    ['scheduler/scheduler_config.json', json(SD_TURBO_SCHEDULER_CONFIG)],
     ['tokenizer/vocab.json', vocabJson(vocab)],
     ['tokenizer/merges.txt', mergesTxt(merges)],
     [
