@@ -1,8 +1,41 @@
-import { type BaseConfig, type Env, loadBaseConfig } from '@pingvas/common';
+import { type BaseConfig, type Env, envInt, loadBaseConfig, parseEnv } from '@pingvas/common';
 import { SERVICES } from '@pingvas/contracts';
+import { z } from 'zod';
 
-export type GenerationServiceConfig = BaseConfig;
+const generationEnvSchema = z.object({
+  /** Submissions per user per minute (on top of the plan's jobs-in-flight limit). */
+  GENERATION_RATE_LIMIT_PER_MINUTE: envInt(1, 100_000).default(60),
+  /** How long credits stay held for a queued job before payment-service lets them go. */
+  RESERVATION_HOLD_MINUTES: envInt(1, 7 * 24 * 60).default(24 * 60),
+  /** How often the sweeper reconciles generations with their jobs and retries settlements. */
+  GENERATION_SWEEP_INTERVAL_MS: envInt(100, 3_600_000).default(30_000),
+  /** A queued or running generation younger than this is never judged lost. */
+  GENERATION_SWEEP_GRACE_MS: envInt(0, 3_600_000).default(60_000),
+  /** Longest an SSE stream stays open (a client reconnects and gets the current state). */
+  SSE_MAX_MS: envInt(1000, 3_600_000).default(15 * 60_000),
+});
+
+export interface GenerationServiceConfig extends BaseConfig {
+  generation: {
+    rateLimitPerMinute: number;
+    holdMinutes: number;
+    sweepIntervalMs: number;
+    sweepGraceMs: number;
+    sseMaxMs: number;
+  };
+}
 
 export function loadGenerationServiceConfig(env: Env): GenerationServiceConfig {
-  return loadBaseConfig(SERVICES.generation.name, SERVICES.generation.port, env);
+  const base = loadBaseConfig(SERVICES.generation.name, SERVICES.generation.port, env);
+  const e = parseEnv(SERVICES.generation.name, generationEnvSchema, env);
+  return {
+    ...base,
+    generation: {
+      rateLimitPerMinute: e.GENERATION_RATE_LIMIT_PER_MINUTE,
+      holdMinutes: e.RESERVATION_HOLD_MINUTES,
+      sweepIntervalMs: e.GENERATION_SWEEP_INTERVAL_MS,
+      sweepGraceMs: e.GENERATION_SWEEP_GRACE_MS,
+      sseMaxMs: e.SSE_MAX_MS,
+    },
+  };
 }

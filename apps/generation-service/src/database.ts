@@ -1,8 +1,13 @@
 import type { ServiceDatabase } from '@pingvas/database';
+import { outboxEntity } from '@pingvas/messaging';
+import { CreateGenerations1795600000000 } from './migrations/1795600000000-CreateGenerations';
 
-/** The tables generation-service owns (DESIGN §3) and the migrations that make them. */
+/**
+ * The tables generation-service owns (DESIGN §3). Generations change state only through
+ * conditional SQL updates (`WHERE status IN …`), so no entity classes are mapped.
+ */
 export const GENERATION_DATABASE: ServiceDatabase = {
   service: 'generation',
-  entities: [],
-  migrations: [],
+  entities: [outboxEntity('generation')],
+  migrations: [CreateGenerations1795600000000],
 };

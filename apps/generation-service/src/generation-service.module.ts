@@ -1,9 +1,29 @@
+import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule, PlatformModule } from '@pingvas/common';
+import { QueueNames } from '@pingvas/contracts';
 import { DatabaseModule } from '@pingvas/database';
-import { createSystemController, MessagingModule, RpcApiKeyVerifier } from '@pingvas/messaging';
+import {
+  createSystemController,
+  MessagingModule,
+  Outbox,
+  RateLimitModule,
+  RpcApiKeyVerifier,
+} from '@pingvas/messaging';
 import type { GenerationServiceConfig } from './config';
 import { GENERATION_DATABASE } from './database';
+import { CreditSettlement } from './generations/credit-settlement';
+import { GenerationEvents } from './generations/generation-events';
+import { GenerationStream } from './generations/generation-stream';
+import { GenerationsController } from './generations/generations.controller';
+import { GenerationsRepository } from './generations/generations.repository';
+import { GenerationsService } from './generations/generations.service';
+import { QueueInfo } from './generations/queue-info';
+import { ResultsConsumer } from './generations/results.consumer';
+import { Sweeper } from './generations/sweeper';
+import { TIER_QUEUE_NAMES, TierQueues } from './generations/tier-queues';
+
+const MINUTE_MS = 60_000;
 
 @Module({})
 export class GenerationServiceModule {
@@ -15,8 +35,26 @@ export class GenerationServiceModule {
         DatabaseModule.forService(GENERATION_DATABASE),
         MessagingModule.forRoot(),
         AuthModule.forRoot({ apiKeys: RpcApiKeyVerifier }),
+        RateLimitModule.forRoot(config, {
+          user: { limit: config.generation.rateLimitPerMinute, windowMs: MINUTE_MS },
+        }),
+        BullModule.registerQueue(...TIER_QUEUE_NAMES.map((name) => ({ name })), {
+          name: QueueNames.generationResults,
+        }),
       ],
-      controllers: [createSystemController('generation')],
+      controllers: [createSystemController('generation'), GenerationsController],
+      providers: [
+        GenerationsRepository,
+        GenerationsService,
+        GenerationEvents,
+        GenerationStream,
+        CreditSettlement,
+        TierQueues,
+        QueueInfo,
+        ResultsConsumer,
+        Sweeper,
+        Outbox,
+      ],
     };
   }
 }

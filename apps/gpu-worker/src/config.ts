@@ -1,6 +1,8 @@
+import { hostname } from 'node:os';
 import { type BaseConfig, type Env, envInt, loadBaseConfig, parseEnv } from '@pingvas/common';
 import { GPU_WORKER } from '@pingvas/contracts';
 import { parseProviders, type ProviderName } from '@pingvas/inference';
+import { loadStorageConfig, type StorageConfig } from '@pingvas/storage';
 import { z } from 'zod';
 
 const workerEnvSchema = z.object({
@@ -20,6 +22,24 @@ const workerEnvSchema = z.object({
   MODEL_CACHE_SIZE: envInt(1, 16).default(2),
   /** Loaded at start; /ready answers 200 only once it runs. */
   WARMUP_MODEL: z.string().default('tiny-sd'),
+  /** Jobs run at once (one GPU: 1). */
+  WORKER_CONCURRENCY: envInt(1, 16).default(1),
+  /** On SIGTERM, how long the running job may take to finish before the worker exits anyway. */
+  WORKER_SHUTDOWN_GRACE_MS: envInt(0, 3_600_000).default(60_000),
+  /** A job's lock; renewed at half of it while it runs. A dead worker's job is retried once the lock lapses. */
+  WORKER_LOCK_MS: envInt(500, 600_000).default(30_000),
+  /** How often this worker looks for jobs whose worker died (BullMQ's stalled-job check). */
+  WORKER_STALLED_INTERVAL_MS: envInt(200, 600_000).default(30_000),
+  /** Longest idle wait between looks at the queues (a job added wakes the worker sooner). */
+  WORKER_POLL_MS: envInt(10, 60_000).default(1000),
+  /** How often the tier weights are read again from payment-service's plans. */
+  WORKER_WEIGHTS_REFRESH_MS: envInt(1000, 3_600_000).default(60_000),
+  /** The most progress updates a job sends per second. */
+  WORKER_PROGRESS_PER_SECOND: envInt(1, 100).default(4),
+  WORKER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional(),
 });
 
 export interface GpuWorkerConfig extends BaseConfig {
@@ -29,6 +49,17 @@ export interface GpuWorkerConfig extends BaseConfig {
     cacheSize: number;
     warmupModel: string;
   };
+  worker: {
+    id: string;
+    concurrency: number;
+    shutdownGraceMs: number;
+    lockMs: number;
+    stalledIntervalMs: number;
+    pollMs: number;
+    weightsRefreshMs: number;
+    progressIntervalMs: number;
+  };
+  storage: StorageConfig;
 }
 
 export function loadGpuWorkerConfig(env: Env): GpuWorkerConfig {
@@ -42,5 +73,16 @@ export function loadGpuWorkerConfig(env: Env): GpuWorkerConfig {
       cacheSize: e.MODEL_CACHE_SIZE,
       warmupModel: e.WARMUP_MODEL,
     },
+    worker: {
+      id: e.WORKER_ID ?? `${hostname()}-${process.pid}`,
+      concurrency: e.WORKER_CONCURRENCY,
+      shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+      lockMs: e.WORKER_LOCK_MS,
+      stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
+      pollMs: e.WORKER_POLL_MS,
+      weightsRefreshMs: e.WORKER_WEIGHTS_REFRESH_MS,
+      progressIntervalMs: Math.ceil(1000 / e.WORKER_PROGRESS_PER_SECOND),
+    },
+    storage: loadStorageConfig(GPU_WORKER.name, env),
   };
 }

@@ -7,9 +7,17 @@ import { GpuWorkerModule } from './gpu-worker.module';
  * The worker is the same platform started with another root module (as Twenty does): no
  * public API, only `/health`, `/ready` and `/metrics` on its port for probes and Prometheus.
  */
-void runProcess(GPU_WORKER.name, async () => {
-  const config = loadGpuWorkerConfig(process.env);
-  const app = await createHttpApp(GpuWorkerModule.forRoot(config), config);
-  await listen(app, config);
-  return app;
-});
+let shutdownTimeoutMs = 10_000;
+
+void runProcess(
+  GPU_WORKER.name,
+  async () => {
+    const config = loadGpuWorkerConfig(process.env);
+    // The running job gets its grace time, then the rest of the shutdown its usual time.
+    shutdownTimeoutMs = config.worker.shutdownGraceMs + config.shutdownTimeoutMs;
+    const app = await createHttpApp(GpuWorkerModule.forRoot(config), config);
+    await listen(app, config);
+    return app;
+  },
+  () => shutdownTimeoutMs,
+);

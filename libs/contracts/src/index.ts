@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './generation';
 export * from './queues';
 export * from './rpc';
 export * from './services';

@@ -37,3 +37,12 @@ export function tierRank(tier: Tier): number {
 export function isTier(value: unknown): value is Tier {
   return typeof value === 'string' && (TIERS as readonly string[]).includes(value);
 }
+
+/** Dispatch weights per tier until payment-service's plans say otherwise (seeds: 16:8:4:2:1). */
+export const DEFAULT_QUEUE_WEIGHTS: Readonly<Record<Tier, number>> = {
+  enterprise: 16,
+  studio: 8,
+  pro: 4,
+  starter: 2,
+  free: 1,
+};

@@ -17,6 +17,7 @@ export const RpcPatterns = {
     creditsCapture: 'payment.credits.capture',
     creditsRelease: 'payment.credits.release',
     plansForUser: 'payment.plans.forUser',
+    plansQueueWeights: 'payment.plans.queueWeights',
   },
   generation: { systemPing: 'generation.system.ping' },
   gallery: { systemPing: 'gallery.system.ping' },
@@ -79,6 +80,8 @@ export interface CreditsReserveRequest {
   userId: string;
   amount: number;
   reason: string;
+  /** How long the hold lasts before payment-service releases it by itself (default: its own). */
+  holdMinutes?: number;
 }
 
 export interface CreditsReserveResponse extends PlanForUser {
@@ -140,6 +143,10 @@ export interface RpcContract {
   'payment.credits.capture': { request: CreditsSettleRequest; response: CreditsSettleResponse };
   'payment.credits.release': { request: CreditsSettleRequest; response: CreditsSettleResponse };
   'payment.plans.forUser': { request: { userId: string }; response: PlanForUser };
+  'payment.plans.queueWeights': {
+    request: Record<string, never>;
+    response: Partial<Record<Tier, number>>;
+  };
   'user.apikeys.verify': { request: ApiKeyVerifyRequest; response: ApiKeyVerifyResponse };
   'user.users.get': { request: UserGetRequest; response: UserProfile };
   'user.system.ping': { request: PingRequest; response: PingResponse };

@@ -1,2 +1,3 @@
 export * from './blob-storage';
 export * from './local-disk.storage';
+export * from './storage-config';

@@ -30,6 +30,9 @@ export class InferenceRuntime implements OnApplicationBootstrap, OnApplicationSh
   private readonly metrics: InferenceMetrics;
   private readonly providerGauge: Gauge<'provider'>;
   private warmedUp = false;
+  private markReady!: () => void;
+  /** Resolves once the warm-up generation has run: the worker takes jobs only after it. */
+  readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
   private warmupError?: string;
   provider?: ProviderName;
 
@@ -67,14 +70,14 @@ export class InferenceRuntime implements OnApplicationBootstrap, OnApplicationSh
     modelPath: string,
     request: GenerateRequest,
     hooks?: GenerateHooks,
-  ): Promise<GenerateResult> {
+  ): Promise<GenerateResult & { provider: ProviderName }> {
     const model = await this.cache.get(join(this.config.inference.modelsDir, modelPath));
     const labels = { model: modelPath, provider: model.provider };
     const stop = this.metrics.duration.startTimer(labels);
     try {
       const result = await new TextToImagePipeline(model).generate(request, hooks);
       this.metrics.steps.inc(labels, result.timings.stepsRun);
-      return result;
+      return { ...result, provider: model.provider };
     } finally {
       stop();
     }
@@ -95,6 +98,7 @@ export class InferenceRuntime implements OnApplicationBootstrap, OnApplicationSh
         seed: 0,
       });
       this.warmedUp = true;
+      this.markReady();
       this.logger.log(
         `inference ready on the ${model.provider} execution provider (warm-up model ${modelPath})`,
       );

@@ -86,7 +86,7 @@ export class CreditLedger {
           req.userId,
           req.amount,
           req.reason,
-          this.config.reservations.ttlMinutes,
+          req.holdMinutes ?? this.config.reservations.ttlMinutes,
         ],
       );
       if (inserted.length === 0) return this.firstAnswer(m, req);

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { RpcPatterns } from '@pingvas/contracts';
 import { RpcPayload } from '@pingvas/messaging';
-import { IsInt, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { PlansService } from '../plans/plans.service';
 import { CreditLedger } from './credit-ledger';
 
@@ -21,6 +21,13 @@ class ReserveDto {
   @IsString()
   @MaxLength(200)
   reason!: string;
+
+  /** A queued job may wait longer than the default hold; a week at most. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 60)
+  holdMinutes?: number;
 }
 
 class SettleDto {
@@ -59,5 +66,10 @@ export class CreditsRpcController {
   @MessagePattern(RpcPatterns.payment.plansForUser)
   forUser(@RpcPayload() request: ForUserDto) {
     return this.plans.forUser(request.userId);
+  }
+
+  @MessagePattern(RpcPatterns.payment.plansQueueWeights)
+  queueWeights() {
+    return this.plans.queueWeights();
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppError } from '@pingvas/common';
+import { AppError, idempotencyKey } from '@pingvas/common';
 import { DataSource } from 'typeorm';
 import { type Plan, PlansRepository } from '../plans/plans.repository';
 import { CreditLedger, type LedgerEntry } from './credit-ledger';
@@ -11,8 +11,6 @@ export interface BalanceView {
   reserved: number;
   plan: Plan;
 }
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 @Injectable()
 export class CreditsService {
@@ -45,19 +43,14 @@ export class CreditsService {
    */
   async adminGrant(
     grant: AdminGrantDto,
-    idempotencyKey: string | undefined,
+    idempotencyKeyHeader: string | undefined,
     adminId: string,
   ): Promise<BalanceView & { applied: boolean }> {
-    if (!idempotencyKey || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new AppError(
-        'VALIDATION_FAILED',
-        'An Idempotency-Key header of 8-128 plain characters is required',
-      );
-    }
+    const givenKey = idempotencyKey(idempotencyKeyHeader, true);
     const fingerprint = createHash('sha256')
       .update(JSON.stringify([grant.userId, grant.amount, grant.reason]))
       .digest('hex');
-    const key = `admin-${idempotencyKey}`;
+    const key = `admin-${givenKey}`;
     const applied = await this.ledger.grant(grant.userId, grant.amount, 'admin_grant', {
       key,
       reference: fingerprint,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PlanForUser } from '@pingvas/contracts';
+import type { PlanForUser, Tier } from '@pingvas/contracts';
 import { CreditLedger } from '../credits/credit-ledger';
 import { PlansRepository } from './plans.repository';
 
@@ -14,6 +14,14 @@ export class PlansService {
   async forUser(userId: string): Promise<PlanForUser> {
     const balance = await this.ledger.balance(userId);
     return this.plans.forPlanId(balance.planId);
+  }
+
+  /** The worker's dispatch weights: per tier, the largest weight of its plans. */
+  async queueWeights(): Promise<Partial<Record<Tier, number>>> {
+    const weights: Partial<Record<Tier, number>> = {};
+    for (const plan of await this.plans.all())
+      weights[plan.tier] = Math.max(weights[plan.tier] ?? 0, plan.limits.queueWeight);
+    return weights;
   }
 
   async catalogue() {

@@ -18,7 +18,7 @@ function fail(message: string): never {
 export async function runProcess(
   name: string,
   start: () => Promise<RunningProcess>,
-  shutdownTimeoutMs = 10_000,
+  shutdownTimeoutMs: number | (() => number) = 10_000,
 ): Promise<void> {
   let running: RunningProcess;
   try {
@@ -35,10 +35,9 @@ export async function runProcess(
     if (stopping) return;
     stopping = true;
     process.stderr.write(`${name}: stopping (${reason})\n`);
-    setTimeout(
-      () => fail(`${name}: shutdown took longer than ${shutdownTimeoutMs} ms`),
-      shutdownTimeoutMs,
-    ).unref();
+    const limitMs =
+      typeof shutdownTimeoutMs === 'function' ? shutdownTimeoutMs() : shutdownTimeoutMs;
+    setTimeout(() => fail(`${name}: shutdown took longer than ${limitMs} ms`), limitMs).unref();
     running.close().then(
       () => process.exit(0),
       (err: unknown) => fail(`${name}: error while stopping: ${String(err)}`),

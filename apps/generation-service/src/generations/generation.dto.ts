@@ -1,0 +1,118 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { GENERATION_STATUSES, type GenerationStatus } from '@pingvas/contracts';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+export const MAX_SEED = 2 ** 32 - 1;
+
+/**
+ * A generation request. Size, steps and guidance default to the model's own; the model's and
+ * the plan's limits are checked once both are known (GenerationsService).
+ */
+export class CreateGenerationDto {
+  @ApiProperty({ minLength: 1, maxLength: 2000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  @Matches(/\S/, { message: 'prompt must not be blank' })
+  prompt!: string;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  negativePrompt?: string;
+
+  @ApiPropertyOptional({ description: "A model's id or name; the default model when absent" })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  modelId?: string;
+
+  @ApiPropertyOptional({ minimum: 64, maximum: 4096, description: 'A multiple of 8' })
+  @IsOptional()
+  @IsInt()
+  @Min(64)
+  @Max(4096)
+  width?: number;
+
+  @ApiPropertyOptional({ minimum: 64, maximum: 4096, description: 'A multiple of 8' })
+  @IsOptional()
+  @IsInt()
+  @Min(64)
+  @Max(4096)
+  height?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  steps?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 30 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(30)
+  guidanceScale?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_SEED, description: 'Random when absent' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SEED)
+  seed?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 16, default: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  count?: number;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  boardId?: string;
+}
+
+export class ListGenerationsDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ enum: GENERATION_STATUSES })
+  @IsOptional()
+  @IsIn(GENERATION_STATUSES)
+  status?: GenerationStatus;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^[A-Za-z0-9_-]+$/)
+  cursor?: string;
+}
+
+export class GenerationIdParam {
+  @IsUUID()
+  id!: string;
+}

@@ -1,0 +1,394 @@
+import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppError, currentRequestId } from '@pingvas/common';
+import {
+  FINAL_STATUSES,
+  type GenerationJob,
+  type GenerationParams,
+  type GenerationStatus,
+  type PlanForUser,
+  QueueNames,
+  type ResolvedModel,
+  RpcPatterns,
+} from '@pingvas/contracts';
+import { RpcClient } from '@pingvas/messaging';
+import type { GenerationServiceConfig } from '../config';
+import { CreditSettlement } from './credit-settlement';
+import { type CreateGenerationDto, MAX_SEED } from './generation.dto';
+import { GenerationEvents } from './generation-events';
+import { type GenerationRow, GenerationsRepository, type ImageRow } from './generations.repository';
+import { TierQueues } from './tier-queues';
+
+const IDEMPOTENCY_WINDOW_HOURS = 24;
+
+export interface SubmitAnswer {
+  id: string;
+  status: GenerationStatus;
+  cost: number;
+  queue: string;
+  position: number | null;
+  createdAt: string;
+}
+
+export interface GenerationView {
+  id: string;
+  status: GenerationStatus;
+  prompt: string;
+  negativePrompt: string | null;
+  model: { id: string; name: string };
+  boardId: string | null;
+  params: GenerationParams;
+  tier: string;
+  queue: string;
+  cost: number;
+  progress: { step: number; steps: number };
+  timings: { queuedAt: string; startedAt: string | null; finishedAt: string | null };
+  error: { code: string; message: string } | null;
+  images: { id: string; index: number; width: number; height: number; seed: number }[];
+  attempts: number;
+  createdAt: string;
+}
+
+/** The price of a job: every image pays its base and every step it runs. */
+export function generationCost(model: ResolvedModel, steps: number, count: number): number {
+  return count * (model.cost.perImage + model.cost.perStep * steps);
+}
+
+/** Same body ⇔ same hash: keys are sorted, absent and undefined fields are the same. */
+export function requestHash(body: CreateGenerationDto): string {
+  const entries = Object.entries(body)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b));
+  return createHash('sha256').update(JSON.stringify(entries)).digest('hex');
+}
+
+@Injectable()
+export class GenerationsService {
+  private readonly logger = new Logger(GenerationsService.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: GenerationServiceConfig,
+    private readonly repo: GenerationsRepository,
+    private readonly rpc: RpcClient,
+    private readonly queues: TierQueues,
+    private readonly events: GenerationEvents,
+    private readonly settlement: CreditSettlement,
+  ) {}
+
+  async submit(
+    userId: string,
+    body: CreateGenerationDto,
+    idempotencyKey?: string,
+  ): Promise<SubmitAnswer> {
+    const hash = requestHash(body);
+    if (idempotencyKey) {
+      const earlier = await this.repo.dataSource.transaction((m) =>
+        this.repo.findByIdempotencyKey(m, userId, idempotencyKey, IDEMPOTENCY_WINDOW_HOURS),
+      );
+      if (earlier) return this.replay(earlier, hash);
+    }
+
+    const plan = await this.rpc.send(RpcPatterns.payment.plansForUser, { userId });
+    const model = await this.rpc.send(RpcPatterns.model.modelsResolve, {
+      modelId: body.modelId,
+      tier: plan.tier,
+    });
+    const params = this.paramsFor(body, model, plan);
+    const cost = generationCost(model, params.steps, params.count);
+    const id = randomUUID();
+
+    const created = await this.repo.dataSource.transaction(async (m) => {
+      await this.repo.lockUser(m, userId);
+      if (idempotencyKey) {
+        const earlier = await this.repo.findByIdempotencyKey(
+          m,
+          userId,
+          idempotencyKey,
+          IDEMPOTENCY_WINDOW_HOURS,
+        );
+        if (earlier) return { earlier };
+      }
+      const inFlight = await this.repo.countInFlight(userId, m);
+      if (inFlight >= plan.limits.maxJobsInFlight) {
+        throw new AppError(
+          'TOO_MANY_JOBS',
+          `Your plan runs ${plan.limits.maxJobsInFlight} generation(s) at a time; wait for one to finish`,
+          { inFlight, limit: plan.limits.maxJobsInFlight },
+        );
+      }
+      const row = await this.repo.insert(m, {
+        id,
+        userId,
+        prompt: body.prompt,
+        negativePrompt: body.negativePrompt ?? null,
+        modelId: model.id,
+        modelName: model.name,
+        modelPath: model.path,
+        boardId: body.boardId ?? null,
+        params,
+        tier: plan.tier,
+        queue: QueueNames.tier(plan.tier),
+        cost,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash: hash,
+      });
+      return { row };
+    });
+    if ('earlier' in created && created.earlier) return this.replay(created.earlier, hash);
+    const row = (created as { row: GenerationRow }).row;
+
+    await this.reserve(row);
+    try {
+      await this.queues.add(this.jobOf(row));
+    } catch (err) {
+      this.logger.error({ generationId: id, err: String(err) }, 'could not queue the job');
+      await this.failBeforeQueue(row, 'The job queue is unavailable; nothing was charged');
+      throw new AppError('UPSTREAM_UNAVAILABLE', 'The job queue is unavailable; try again');
+    }
+    void this.events.announceJob(row.queue);
+    void this.events.publish({ generationId: id, type: 'queued', data: { queue: row.queue } });
+    const position = await this.queues
+      .queue(row.tier)
+      .getWaitingCount()
+      .catch(() => null);
+    return this.answer(row, position);
+  }
+
+  private async reserve(row: GenerationRow): Promise<void> {
+    try {
+      await this.rpc.send(RpcPatterns.payment.creditsReserve, {
+        reservationId: row.id,
+        userId: row.userId,
+        amount: row.cost,
+        reason: `generation ${row.id}`,
+        holdMinutes: this.config.generation.holdMinutes,
+      });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'INSUFFICIENT_CREDITS') {
+        await this.repo.finish(row.id, {
+          status: 'rejected',
+          settlement: null,
+          error: { code: err.code, message: err.message },
+          from: ['queued'],
+        });
+        throw err;
+      }
+      // The reserve may have landed before the reply was lost: release whatever it held.
+      await this.failBeforeQueue(row, 'Credits could not be reserved; nothing was charged');
+      throw err;
+    }
+  }
+
+  private async failBeforeQueue(row: GenerationRow, message: string): Promise<void> {
+    await this.repo.finish(row.id, {
+      status: 'failed',
+      settlement: 'release',
+      error: { code: 'UPSTREAM_UNAVAILABLE', message },
+      from: ['queued'],
+    });
+    await this.settlement.trySettle(row.id);
+  }
+
+  private replay(earlier: GenerationRow, hash: string): SubmitAnswer {
+    if (earlier.requestHash !== hash) {
+      throw new AppError(
+        'IDEMPOTENCY_MISMATCH',
+        'This Idempotency-Key was used with a different request',
+        { generationId: earlier.id },
+      );
+    }
+    if (earlier.status === 'rejected') {
+      throw new AppError(
+        (earlier.errorCode as 'INSUFFICIENT_CREDITS' | null) ?? 'INSUFFICIENT_CREDITS',
+        earlier.errorMessage ?? 'The generation was rejected',
+        { generationId: earlier.id },
+      );
+    }
+    return this.answer(earlier, null);
+  }
+
+  private answer(row: GenerationRow, position: number | null): SubmitAnswer {
+    return {
+      id: row.id,
+      status: row.status,
+      cost: row.cost,
+      queue: row.queue,
+      position,
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+
+  private paramsFor(
+    body: CreateGenerationDto,
+    model: ResolvedModel,
+    plan: PlanForUser,
+  ): GenerationParams {
+    const params: GenerationParams = {
+      width: body.width ?? model.defaults.width,
+      height: body.height ?? model.defaults.height,
+      steps: body.steps ?? model.defaults.steps,
+      guidanceScale: body.guidanceScale ?? model.defaults.guidanceScale,
+      seed: body.seed ?? randomInt(0, MAX_SEED),
+      count: body.count ?? 1,
+      scheduler: model.defaults.scheduler,
+    };
+    const problems: string[] = [];
+    const maxSide = Math.min(model.limits.maxSide, plan.limits.maxSide);
+    for (const side of ['width', 'height'] as const) {
+      const value = params[side];
+      if (value % 8 !== 0) problems.push(`${side} must be a multiple of 8`);
+      if (value < model.limits.minSide)
+        problems.push(`${side} must be at least ${model.limits.minSide} for ${model.name}`);
+      if (value > maxSide) {
+        problems.push(
+          value > plan.limits.maxSide
+            ? `${side} must be at most ${plan.limits.maxSide} on the ${plan.tier} plan`
+            : `${side} must be at most ${model.limits.maxSide} for ${model.name}`,
+        );
+      }
+    }
+    if (params.steps > model.limits.maxSteps)
+      problems.push(`steps must be at most ${model.limits.maxSteps} for ${model.name}`);
+    if (params.count > plan.limits.maxImagesPerGeneration) {
+      problems.push(
+        `count must be at most ${plan.limits.maxImagesPerGeneration} on the ${plan.tier} plan`,
+      );
+    }
+    if (problems.length > 0)
+      throw new AppError('VALIDATION_FAILED', problems.join('; '), { problems });
+    return params;
+  }
+
+  private jobOf(row: GenerationRow): GenerationJob {
+    return {
+      generationId: row.id,
+      userId: row.userId,
+      tier: row.tier,
+      model: { id: row.modelId, name: row.modelName, path: row.modelPath },
+      prompt: row.prompt,
+      negativePrompt: row.negativePrompt,
+      params: row.params,
+      requestId: currentRequestId(),
+    };
+  }
+
+  async get(userId: string, id: string): Promise<GenerationView> {
+    const row = await this.repo.findOwned(id, userId);
+    if (!row) throw new AppError('NOT_FOUND', 'No such generation');
+    return this.view(row);
+  }
+
+  async view(row: GenerationRow, images?: ImageRow[]): Promise<GenerationView> {
+    const own = images ?? (await this.repo.images([row.id]));
+    return {
+      id: row.id,
+      status: row.status,
+      prompt: row.prompt,
+      negativePrompt: row.negativePrompt,
+      model: { id: row.modelId, name: row.modelName },
+      boardId: row.boardId,
+      params: row.params,
+      tier: row.tier,
+      queue: row.queue,
+      cost: row.cost,
+      progress: await this.progress(row),
+      timings: {
+        queuedAt: row.createdAt.toISOString(),
+        startedAt: row.startedAt?.toISOString() ?? null,
+        finishedAt: row.finishedAt?.toISOString() ?? null,
+      },
+      error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
+      images: own.map(({ id, index, width, height, seed }) => ({ id, index, width, height, seed })),
+      attempts: row.attempts,
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+
+  /** Live progress of a running job is the worker's (kept on its BullMQ job). */
+  private async progress(row: GenerationRow): Promise<{ step: number; steps: number }> {
+    const steps = row.params.steps * row.params.count;
+    if (row.status !== 'running') {
+      return { step: row.status === 'succeeded' ? steps : row.stepsDone, steps };
+    }
+    const job = await this.queues.getJob(row.tier, row.id).catch(() => undefined);
+    const live = job?.progress as { step?: unknown } | undefined;
+    return { step: typeof live?.step === 'number' ? live.step : 0, steps };
+  }
+
+  async list(
+    userId: string,
+    query: { limit?: number; status?: GenerationStatus; cursor?: string },
+  ): Promise<{ items: GenerationView[]; nextCursor: string | null }> {
+    const limit = query.limit ?? 20;
+    const rows = await this.repo.list(userId, limit + 1, query.status, decodeCursor(query.cursor));
+    const page = rows.slice(0, limit);
+    const images = await this.repo.images(page.map((r) => r.id));
+    const items = await Promise.all(
+      page.map((r) =>
+        this.view(
+          r,
+          images.filter((i) => i.generationId === r.id),
+        ),
+      ),
+    );
+    const last = page[page.length - 1];
+    return {
+      items,
+      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /**
+   * A job still in its queue is removed and its credits released at once. One a worker holds
+   * cannot be removed (BullMQ refuses a locked job): it gets a cancel flag, which the worker
+   * checks before every step, and ends `canceled` through the results queue.
+   */
+  async cancel(userId: string, id: string): Promise<GenerationView> {
+    const row = await this.repo.findOwned(id, userId);
+    if (!row) throw new AppError('NOT_FOUND', 'No such generation');
+    if (FINAL_STATUSES.includes(row.status)) {
+      throw new AppError('ALREADY_FINISHED', `The generation already ${row.status}`, {
+        status: row.status,
+      });
+    }
+    const job = await this.queues.getJob(row.tier, row.id);
+    let removed = false;
+    if (job && !(await job.isActive())) {
+      removed = await job.remove().then(
+        () => true,
+        () => false,
+      );
+    }
+    if (removed || (!job && row.status === 'queued')) {
+      const canceled = await this.repo.finish(row.id, {
+        status: 'canceled',
+        settlement: 'release',
+        error: null,
+        from: ['queued', 'running'],
+      });
+      if (canceled) {
+        await this.settlement.trySettle(row.id);
+        const view = await this.view(canceled);
+        void this.events.publish({ generationId: row.id, type: 'canceled', data: { ...view } });
+        return view;
+      }
+    } else {
+      await this.events.requestCancel(row.id);
+    }
+    const current = await this.repo.find(row.id);
+    return this.view(current ?? row);
+  }
+}
+
+function encodeCursor(row: GenerationRow): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor?: string): { createdAt: string; id: string } | undefined {
+  if (!cursor) return undefined;
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (!createdAt || Number.isNaN(Date.parse(createdAt)) || !id || !uuid.test(id))
+    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API gave out');
+  return { createdAt, id };
+}

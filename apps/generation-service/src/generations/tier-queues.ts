@@ -1,0 +1,91 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { MetricsRegistry } from '@pingvas/common';
+import { type GenerationJob, QueueNames, type Tier, TIERS } from '@pingvas/contracts';
+import type { Job, JobsOptions, Queue } from 'bullmq';
+import { Gauge } from 'prom-client';
+
+/** Every tier queue, each `gen-<tier>` registered with BullModule. */
+export const TIER_QUEUE_NAMES = TIERS.map((tier) => QueueNames.tier(tier));
+
+/** Counted for `/api/v1/queue` and `bullmq_job_count` (KEDA reads waiting + prioritized + active). */
+const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'] as const;
+
+/**
+ * A stalled job goes back to the queue once (maxStalledCount 1 on the worker); a job that
+ * throws is tried twice. Finished jobs stay a day so the sweeper can tell "done" from "lost".
+ */
+export const GENERATION_JOB_OPTIONS: JobsOptions = {
+  attempts: 2,
+  backoff: { type: 'fixed', delay: 1000 },
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export type TierCounts = Record<(typeof STATES)[number], number>;
+
+@Injectable()
+export class TierQueues implements OnModuleInit {
+  private readonly queues = new Map<Tier, Queue>();
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly metrics: MetricsRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    for (const tier of TIERS)
+      this.queues.set(
+        tier,
+        this.moduleRef.get(getQueueToken(QueueNames.tier(tier)), { strict: false }),
+      );
+    const queues = this.queues;
+    // Exported here, not by the worker: KEDA must see the depth while no worker runs.
+    new Gauge({
+      name: 'bullmq_job_count',
+      help: 'Jobs per BullMQ queue and state (the generation tier queues)',
+      labelNames: ['queue', 'state'],
+      registers: [this.metrics.registry],
+      async collect() {
+        for (const [tier, queue] of queues) {
+          const counts = await queue.getJobCounts(...STATES);
+          for (const state of STATES)
+            this.set({ queue: QueueNames.tier(tier), state }, counts[state] ?? 0);
+        }
+      },
+    });
+  }
+
+  queue(tier: Tier): Queue {
+    const queue = this.queues.get(tier);
+    if (!queue) throw new Error(`no queue for tier ${tier}`);
+    return queue;
+  }
+
+  add(job: GenerationJob): Promise<Job> {
+    return this.queue(job.tier).add('generate', job, {
+      ...GENERATION_JOB_OPTIONS,
+      jobId: job.generationId,
+    });
+  }
+
+  getJob(tier: Tier, id: string): Promise<Job<GenerationJob> | undefined> {
+    return this.queue(tier).getJob(id);
+  }
+
+  async counts(): Promise<Record<Tier, TierCounts>> {
+    const entries = await Promise.all(
+      TIERS.map(async (tier) => {
+        const counts = await this.queue(tier).getJobCounts(...STATES);
+        return [tier, Object.fromEntries(STATES.map((s) => [s, counts[s] ?? 0]))] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as Record<Tier, TierCounts>;
+  }
+
+  /** Workers connected to the tier queues (each worker holds a connection per queue). */
+  async workers(): Promise<number> {
+    return this.queue('free').getWorkersCount();
+  }
+}
