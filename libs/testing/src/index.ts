@@ -5,3 +5,5 @@ export * from './tokens';
 export * from './user-service';
 export * from './payment-service';
 export * from './lemon-squeezy';
+export * from './generation-stack';
+export * from './sse';

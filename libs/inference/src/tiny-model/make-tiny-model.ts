@@ -22,7 +22,7 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-function packageFiles(): Array<[string, string | Uint8Array]> {
+function packageFiles(options: TinyModelOptions): Array<[string, string | Uint8Array]> {
   const { vocab, merges } = tinyVocab();
   const special = {
     bos_token: BOS_TOKEN,
@@ -59,7 +59,7 @@ function packageFiles(): Array<[string, string | Uint8Array]> {
         sample_size: 64,
       }),
     ],
-    ['unet/model.onnx', unetGraph()],
+    ['unet/model.onnx', unetGraph(options.unetChannels, options.unetHiddenLayers)],
     [
       'vae_decoder/config.json',
       json({
@@ -86,11 +86,21 @@ function packageFiles(): Array<[string, string | Uint8Array]> {
   ];
 }
 
+export interface TinyModelOptions {
+  /** The UNet's hidden width (default 8); hundreds make each step take real time. */
+  unetChannels?: number;
+  /** Extra 3x3 convolutions at that width (default none). */
+  unetHiddenLayers?: number;
+}
+
 /** Writes the tiny package into `dir` (created if needed; existing files are overwritten). */
-export async function makeTinyModel(dir: string): Promise<{ files: string[]; totalBytes: number }> {
+export async function makeTinyModel(
+  dir: string,
+  options: TinyModelOptions = {},
+): Promise<{ files: string[]; totalBytes: number }> {
   const files: string[] = [];
   let totalBytes = 0;
-  for (const [file, content] of packageFiles()) {
+  for (const [file, content] of packageFiles(options)) {
     const path = join(dir, file);
     await mkdir(dirname(path), { recursive: true });
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;

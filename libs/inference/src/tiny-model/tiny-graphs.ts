@@ -79,14 +79,18 @@ export function textEncoderGraph(vocabSize: number): Uint8Array {
 }
 
 /**
+ * `channels` and `hiddenLayers` (3x3 convolutions at that width) set the cost of a step: the
+ * defaults keep the model tiny; wider and deeper ones make every step take real compute (a
+ * slow model for tests of progress and cancellation).
+ *
  * Conv(sample) + time embedding + text embedding → Tanh → Conv = out_sample. Smooth in all
  * three inputs, so a scheduler loop over it behaves like one over a real UNet.
  */
-export function unetGraph(): Uint8Array {
+export function unetGraph(channels = UNET_CHANNELS, hiddenLayers = 0): Uint8Array {
   const rand = mulberry32(SEEDS.unet);
   const g = new GraphBuilder();
-  const h = conv3x3(g, rand, 'conv_in', 'sample', LATENT_CHANNELS, UNET_CHANNELS, 1);
-  const channelShape = g.ints('channel_shape', [-1, UNET_CHANNELS, 1, 1]);
+  const h = conv3x3(g, rand, 'conv_in', 'sample', LATENT_CHANNELS, channels, 1);
+  const channelShape = g.ints('channel_shape', [-1, channels, 1, 1]);
   // timestep is rank 1 ([1] from the pipeline, or [batch]); [S,1] * [8] → [S,8,1,1] broadcasts.
   const tFloat = g.node('Cast', ['timestep'], 'timestep_float', { to: 1 });
   const tScaled = g.node(
@@ -95,11 +99,7 @@ export function unetGraph(): Uint8Array {
     't_scaled',
   );
   const tCol = g.node('Unsqueeze', [tScaled, g.ints('axis_1', [1])], 't_col');
-  const timeVec = g.weight(
-    'time_embedding',
-    [UNET_CHANNELS],
-    randomWeights(rand, UNET_CHANNELS, 1, 2),
-  );
+  const timeVec = g.weight('time_embedding', [channels], randomWeights(rand, channels, 1, 2));
   const temb = g.node(
     'Reshape',
     [g.node('Mul', [tCol, timeVec], 'temb_flat'), channelShape],
@@ -111,8 +111,8 @@ export function unetGraph(): Uint8Array {
   });
   const ctxW = g.weight(
     'ctx_proj',
-    [HIDDEN, UNET_CHANNELS],
-    randomWeights(rand, HIDDEN * UNET_CHANNELS, HIDDEN, 4),
+    [HIDDEN, channels],
+    randomWeights(rand, HIDDEN * channels, HIDDEN, 4),
   );
   const cemb = g.node(
     'Reshape',
@@ -120,8 +120,12 @@ export function unetGraph(): Uint8Array {
     'cemb',
   );
   const mixed = g.node('Add', [g.node('Add', [h, temb], 'h_t'), cemb], 'h_tc');
-  const act = g.node('Tanh', [mixed], 'h_act');
-  const out = conv3x3(g, rand, 'conv_out', act, UNET_CHANNELS, LATENT_CHANNELS, 3);
+  let act = g.node('Tanh', [mixed], 'h_act');
+  for (let layer = 0; layer < hiddenLayers; layer++) {
+    const conv = conv3x3(g, rand, `hidden_${layer}`, act, channels, channels, 1);
+    act = g.node('Tanh', [conv], `hidden_${layer}_act`);
+  }
+  const out = conv3x3(g, rand, 'conv_out', act, channels, LATENT_CHANNELS, 3);
   g.node('Identity', [out], 'out_sample');
   return g.encode(
     'tiny_unet',
