@@ -260,6 +260,12 @@ describe('model-service: the model registry', () => {
         }),
       ),
     ).toBe('MODEL_NOT_FOUND');
+    expect(
+      await rpc.send('model.models.resolve', { tier: 'pro', modelId: 'pro-only' }),
+    ).toMatchObject({ id: byName('pro-only'), name: 'pro-only' });
+    expect(
+      await codeOf(rpc.send('model.models.resolve', { tier: 'pro', modelId: 'no-such-name' })),
+    ).toBe('MODEL_NOT_FOUND');
   });
 
   it.each([

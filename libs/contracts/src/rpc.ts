@@ -132,7 +132,7 @@ export interface ResolvedModel {
 }
 
 export interface ModelResolveRequest {
-  /** The default model when absent. */
+  /** An id or a unique name; the default model when absent. */
   modelId?: string;
   tier: Tier;
 }

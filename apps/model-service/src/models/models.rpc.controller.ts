@@ -2,12 +2,15 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { RpcPatterns, TIERS, type Tier } from '@pingvas/contracts';
 import { RpcPayload } from '@pingvas/messaging';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { ModelsService } from './models.service';
 
 class ResolveDto {
+  /** An id or a name. */
   @IsOptional()
-  @IsUUID()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   modelId?: string;
 
   @IsIn(TIERS)

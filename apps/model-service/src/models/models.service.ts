@@ -34,6 +34,8 @@ function view(model: ModelEntity, admin: boolean): ModelView {
   };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 @Injectable()
 export class ModelsService {
   constructor(
@@ -140,7 +142,12 @@ export class ModelsService {
   /** For generation-service: the model to run (the default when none is named), if this tier may. */
   async resolve(request: ModelResolveRequest): Promise<ResolvedModel> {
     const model = request.modelId
-      ? await this.models.findOneBy({ id: request.modelId })
+      ? await this.models.findOne({
+          // A name never passes for an id: only a UUID-shaped value is looked up as one.
+          where: UUID.test(request.modelId)
+            ? [{ id: request.modelId }, { name: request.modelId }]
+            : { name: request.modelId },
+        })
       : await this.models.findOneBy({ isDefault: true });
     if (!model)
       throw new AppError(

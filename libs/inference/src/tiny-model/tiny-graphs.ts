@@ -121,9 +121,17 @@ export function unetGraph(channels = UNET_CHANNELS, hiddenLayers = 0): Uint8Arra
   );
   const mixed = g.node('Add', [g.node('Add', [h, temb], 'h_t'), cemb], 'h_tc');
   let act = g.node('Tanh', [mixed], 'h_act');
-  for (let layer = 0; layer < hiddenLayers; layer++) {
-    const conv = conv3x3(g, rand, `hidden_${layer}`, act, channels, channels, 1);
-    act = g.node('Tanh', [conv], `hidden_${layer}_act`);
+  if (hiddenLayers > 0) {
+    // One convolution's weights applied again and again: compute grows, the file does not.
+    const hidden = conv3x3(g, rand, 'hidden', act, channels, channels, 1);
+    act = g.node('Tanh', [hidden], 'hidden_0_act');
+    for (let layer = 1; layer < hiddenLayers; layer++) {
+      const conv = g.node('Conv', [act, 'hidden.weight', 'hidden.bias'], `hidden_${layer}`, {
+        kernel_shape: [3, 3],
+        pads: [1, 1, 1, 1],
+      });
+      act = g.node('Tanh', [conv], `hidden_${layer}_act`);
+    }
   }
   const out = conv3x3(g, rand, 'conv_out', act, channels, LATENT_CHANNELS, 3);
   g.node('Identity', [out], 'out_sample');
