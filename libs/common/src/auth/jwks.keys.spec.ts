@@ -73,4 +73,24 @@ describe('JwksKeys', () => {
     } as BaseConfig);
     await expect(sut.find('a')).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
   });
+
+  it('retries soon after a failed first fetch, so it catches up with a user-service that starts later', async () => {
+    jest.useFakeTimers({
+      now: 1_000_000,
+      doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout'],
+    });
+    // user-service still starting: it serves no keys yet.
+    const server = await jwksServer([]);
+    try {
+      const sut = new JwksKeys({ auth: { jwksUrl: server.url } } as BaseConfig);
+      await expect(sut.find('a')).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+      // Within the short retry delay it still says 503 (it cannot tell), never 401.
+      await expect(sut.find('a')).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+      server.serve([key('a')]);
+      jest.setSystemTime(1_000_000 + 1_000);
+      expect(await sut.find('a')).toMatchObject({ kid: 'a' });
+    } finally {
+      await server.stop();
+    }
+  });
 });

@@ -7,6 +7,8 @@ import { getJson } from '../http/get-json';
 import { VerificationKeys } from './ports';
 
 const REFRESH_COOLDOWN_MS = 10_000;
+/** After a failed fetch: soon again, so a service started before user-service catches up fast. */
+const RETRY_AFTER_FAILURE_MS = 500;
 const FETCH_TIMEOUT_MS = 3000;
 
 /**
@@ -19,7 +21,7 @@ const FETCH_TIMEOUT_MS = 3000;
 export class JwksKeys extends VerificationKeys implements OnApplicationBootstrap {
   private readonly logger = new Logger(JwksKeys.name);
   private keys = new Map<string, JWK>();
-  private lastFetchAt = 0;
+  private nextFetchAt = 0;
   private inflight?: Promise<void>;
 
   constructor(@Inject(APP_CONFIG) private readonly config: BaseConfig) {
@@ -35,17 +37,18 @@ export class JwksKeys extends VerificationKeys implements OnApplicationBootstrap
   async find(kid: string): Promise<JWK | undefined> {
     const known = this.keys.get(kid);
     if (known) return known;
-    if (Date.now() - this.lastFetchAt >= REFRESH_COOLDOWN_MS) {
+    if (Date.now() >= this.nextFetchAt) {
       try {
         await this.refresh();
       } catch (err) {
-        if (this.keys.size === 0) {
-          throw new AppError('UPSTREAM_UNAVAILABLE', 'Access tokens cannot be checked right now');
-        }
+        if (this.keys.size === 0) throw unavailable();
         this.logger.warn(
           `JWKS refresh failed, keeping ${this.keys.size} known keys: ${String(err)}`,
         );
       }
+    } else if (this.keys.size === 0) {
+      // No key was ever loaded: the token may be fine, we cannot tell yet (503, not 401).
+      throw unavailable();
     }
     return this.keys.get(kid);
   }
@@ -56,12 +59,17 @@ export class JwksKeys extends VerificationKeys implements OnApplicationBootstrap
   }
 
   private async fetchKeys(): Promise<void> {
-    this.lastFetchAt = Date.now();
+    this.nextFetchAt = Date.now() + RETRY_AFTER_FAILURE_MS;
     const body = await getJson<{ keys?: JWK[] }>(this.config.auth.jwksUrl, FETCH_TIMEOUT_MS);
     const keys = (body.keys ?? []).filter(
       (k): k is JWK & { kid: string } => typeof k.kid === 'string',
     );
     if (keys.length === 0) throw new Error('JWKS holds no keys');
     this.keys = new Map(keys.map((k) => [k.kid, k]));
+    this.nextFetchAt = Date.now() + REFRESH_COOLDOWN_MS;
   }
+}
+
+function unavailable(): AppError {
+  return new AppError('UPSTREAM_UNAVAILABLE', 'Access tokens cannot be checked right now');
 }
