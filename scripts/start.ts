@@ -56,12 +56,19 @@ function pipeLines(child: ChildProcess, prefix: string): void {
   }
 }
 
+/** Every child finds user-service's keys where this launcher put it (USER_SERVICE_PORT too). */
+const userService = specs.find((s) => s.name === SERVICES.user.name)!;
+const sharedEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  JWKS_URL: process.env.JWKS_URL ?? `http://127.0.0.1:${userService.port}/.well-known/jwks.json`,
+};
+
 const children = new Map<ProcessName, ChildProcess>();
 let stopping = false;
 
 function startAll(): void {
   specs.forEach((spec, index) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(spec.port) };
+    const env: NodeJS.ProcessEnv = { ...sharedEnv, PORT: String(spec.port) };
     const child = spawn(process.execPath, [spec.entry], {
       env,
       detached: true,

@@ -1,8 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { dropSchema } from '@pingvas/database';
-import { sparePort, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueName } from '@pingvas/testing';
+import {
+  eventually,
+  newAccount,
+  readEvents,
+  sparePort,
+  TEST_DATABASE_URL,
+  TEST_REDIS_URL,
+  uniqueName,
+} from '@pingvas/testing';
 import request from 'supertest';
 
 const ROOT = join(__dirname, '..', '..');
@@ -32,9 +42,12 @@ describe('npm start (the launcher)', () => {
   const schema = uniqueName('t_system');
   const ports: Record<string, number> = {};
   let launcher: ChildProcess;
+  let storageDir: string;
   const output: string[] = [];
+  const url = (name: string) => `http://127.0.0.1:${ports[name]}`;
 
   beforeAll(async () => {
+    storageDir = await mkdtemp(join(tmpdir(), 'pingvas-system-'));
     for (const name of NAMES) ports[name] = await sparePort();
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -45,6 +58,7 @@ describe('npm start (the launcher)', () => {
       REDIS_URL: TEST_REDIS_URL,
       RPC_NAMESPACE: schema,
       QUEUE_PREFIX: schema,
+      STORAGE_DIR: storageDir,
       NO_COLOR: '1',
     };
     for (const name of NAMES)
@@ -61,6 +75,7 @@ describe('npm start (the launcher)', () => {
   afterAll(async () => {
     if (launcher.exitCode === null) launcher.kill('SIGKILL');
     await dropSchema({ url: TEST_DATABASE_URL, schema });
+    await rm(storageDir, { recursive: true, force: true });
   });
 
   it('migrates, starts six processes, and reports them all ready within 60 s', async () => {
@@ -77,6 +92,65 @@ describe('npm start (the launcher)', () => {
       await request(`http://127.0.0.1:${ports[name]}`).get('/ready').expect(200);
     }
   }, 90_000);
+
+  it('walks a customer through: sign up, hold credits, generate with the tiny model, pay once', async () => {
+    const signup = await request(url('user-service'))
+      .post('/api/v1/auth/signup')
+      .send(newAccount())
+      .expect(201);
+    const token: string = signup.body.accessToken;
+    const userId: string = signup.body.user.id;
+    const balance = async () =>
+      (
+        await request(url('payment-service'))
+          .get('/api/v1/credits/balance')
+          .auth(token, { type: 'bearer' })
+          .expect(200)
+      ).body as { available: number; reserved: number };
+    // The free plan's credits arrive with the account (opened from the user.created event).
+    const start = await eventually(
+      async () => (await balance().catch(() => undefined))?.available || undefined,
+      10_000,
+      'credits granted',
+    );
+    expect(start).toBe(100);
+
+    const submitted = await request(url('generation-service'))
+      .post('/api/v1/generations')
+      .auth(token, { type: 'bearer' })
+      .send({ prompt: '창가에 앉은 고양이', steps: 4, seed: 42 })
+      .expect(202);
+    expect(submitted.body).toMatchObject({ status: 'queued', queue: 'gen-free', cost: 5 });
+    const stream = readEvents(
+      url('generation-service'),
+      `/api/v1/generations/${submitted.body.id}/events`,
+      token,
+    );
+    const events = await stream.ended;
+    expect(events[events.length - 1]).toMatchObject({
+      event: 'succeeded',
+      data: { id: submitted.body.id, status: 'succeeded' },
+    });
+    const done = await request(url('generation-service'))
+      .get(`/api/v1/generations/${submitted.body.id}`)
+      .auth(token, { type: 'bearer' })
+      .expect(200);
+    expect(done.body.images).toEqual([
+      expect.objectContaining({ index: 0, width: 64, height: 64, seed: 42 }),
+    ]);
+    const png = await readFile(join(storageDir, 'images', userId, submitted.body.id, '0.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      await eventually(
+        async () => {
+          const b = await balance();
+          return b.reserved === 0 ? b : undefined;
+        },
+        10_000,
+        'credits captured',
+      ),
+    ).toMatchObject({ available: 95, reserved: 0 });
+  });
 
   it('stops every child on one SIGINT and leaves no process behind', async () => {
     const pids = output
