@@ -7,8 +7,8 @@ import { getJson } from '../http/get-json';
 import { VerificationKeys } from './ports';
 
 const REFRESH_COOLDOWN_MS = 10_000;
-/** After a failed fetch: soon again, so a service started before user-service catches up fast. */
-const RETRY_AFTER_FAILURE_MS = 500;
+/** With keys known, a failed fetch is tried again after this (an unknown kid may be new). */
+const RETRY_AFTER_FAILURE_MS = 1000;
 const FETCH_TIMEOUT_MS = 3000;
 
 /**
@@ -37,18 +37,19 @@ export class JwksKeys extends VerificationKeys implements OnApplicationBootstrap
   async find(kid: string): Promise<JWK | undefined> {
     const known = this.keys.get(kid);
     if (known) return known;
-    if (Date.now() >= this.nextFetchAt) {
+    // With no key known yet (user-service started after us), every call tries: none waits out a cooldown.
+    if (this.keys.size === 0 || Date.now() >= this.nextFetchAt) {
       try {
         await this.refresh();
       } catch (err) {
-        if (this.keys.size === 0) throw unavailable();
+        if (this.keys.size === 0) {
+          this.logger.warn(`JWKS could not be fetched: ${String(err)}`);
+          throw new AppError('UPSTREAM_UNAVAILABLE', 'Access tokens cannot be checked right now');
+        }
         this.logger.warn(
           `JWKS refresh failed, keeping ${this.keys.size} known keys: ${String(err)}`,
         );
       }
-    } else if (this.keys.size === 0) {
-      // No key was ever loaded: the token may be fine, we cannot tell yet (503, not 401).
-      throw unavailable();
     }
     return this.keys.get(kid);
   }
@@ -68,8 +69,4 @@ export class JwksKeys extends VerificationKeys implements OnApplicationBootstrap
     this.keys = new Map(keys.map((k) => [k.kid, k]));
     this.nextFetchAt = Date.now() + REFRESH_COOLDOWN_MS;
   }
-}
-
-function unavailable(): AppError {
-  return new AppError('UPSTREAM_UNAVAILABLE', 'Access tokens cannot be checked right now');
 }
