@@ -118,9 +118,12 @@ describe('npm start (the launcher)', () => {
     const submitted = await request(url('generation-service'))
       .post('/api/v1/generations')
       .auth(token, { type: 'bearer' })
-      .send({ prompt: '창가에 앉은 고양이', steps: 4, seed: 42 })
-      .expect(202);
-    expect(submitted.body).toMatchObject({ status: 'queued', queue: 'gen-free', cost: 5 });
+      .send({ prompt: '창가에 앉은 고양이', steps: 4, seed: 42 });
+    if (submitted.status !== 202) process.stderr.write(`launcher output:\n${output.join('\n')}\n`);
+    expect([submitted.status, submitted.body]).toEqual([
+      202,
+      expect.objectContaining({ status: 'queued', queue: 'gen-free', cost: 5 }),
+    ]);
     const stream = readEvents(
       url('generation-service'),
       `/api/v1/generations/${submitted.body.id}/events`,

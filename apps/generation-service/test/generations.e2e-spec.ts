@@ -4,7 +4,6 @@ import { QueueNames } from '@pingvas/contracts';
 import {
   bootGenerationStack,
   type Customer,
-  eventually,
   type GenerationStack,
   ledgerMismatches,
   type RunningWorker,
@@ -72,16 +71,7 @@ describe('generations: submit, run, settle', () => {
       expect((await readFile(file)).subarray(0, 8)).toEqual(PNG_SIGNATURE);
     }
 
-    await expect(
-      eventually(
-        async () => {
-          const b = await stack.balance(c);
-          return b.reserved === 0 ? b : undefined;
-        },
-        10_000,
-        'credits captured',
-      ),
-    ).resolves.toEqual({ available: 500 - 8, reserved: 0 });
+    expect(await stack.settledBalance(c)).toEqual({ available: 500 - 8, reserved: 0 });
 
     const ingest = await stack.queue(QueueNames.galleryIngest).getJob(`ingest-${res.body.id}`);
     expect(ingest?.data).toMatchObject({
@@ -119,12 +109,7 @@ describe('generations: submit, run, settle', () => {
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     const id = answers[0].body.id;
     await stack.waitFor(c, id, ['succeeded']);
-    await eventually(
-      async () => ((await stack.balance(c)).reserved === 0 ? true : undefined),
-      10_000,
-      'settled',
-    );
-    expect(await stack.balance(c)).toEqual({ available: 100 - 3, reserved: 0 });
+    expect(await stack.settledBalance(c)).toEqual({ available: 100 - 3, reserved: 0 });
     const rows = await stack.sql(`SELECT 1 FROM "generations" WHERE "user_id" = $1`, [c.userId]);
     expect(rows).toHaveLength(1);
 
@@ -207,12 +192,7 @@ describe('generations: submit, run, settle', () => {
       .auth(c.token, { type: 'bearer' })
       .expect(409);
     expect(res.body).toMatchObject({ code: 'ALREADY_FINISHED', details: { status: 'succeeded' } });
-    await eventually(
-      async () => ((await stack.balance(c)).reserved === 0 ? true : undefined),
-      10_000,
-      'settled',
-    );
-    expect(await stack.balance(c)).toEqual({ available: 97, reserved: 0 });
+    expect(await stack.settledBalance(c)).toEqual({ available: 97, reserved: 0 });
   });
 
   it('lists own generations newest first, page by page, filtered by status', async () => {

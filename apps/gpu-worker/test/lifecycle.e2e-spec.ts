@@ -45,16 +45,6 @@ describe('gpu-worker: a running job', () => {
         return res.body as { id: string; cost: number };
       });
 
-  const settled = (c: Customer) =>
-    eventually(
-      async () => {
-        const b = await stack.balance(c);
-        return b.reserved === 0 ? b : undefined;
-      },
-      15_000,
-      'credits settled',
-    );
-
   /** Ledger rows that captured or released this generation's hold. */
   const settlements = (generationId: string) =>
     stack.payment.sql<{ kind: string }>(
@@ -123,7 +113,7 @@ describe('gpu-worker: a running job', () => {
     // Steps stepAtRequest+1 and +2 may finish; the third after the request never starts.
     expect(done.progress.step).toBeLessThanOrEqual(stepAtRequest + 2);
     expect(done.images).toEqual([]);
-    expect(await settled(c)).toEqual({ available: 200, reserved: 0 });
+    expect(await stack.settledBalance(c)).toEqual({ available: 200, reserved: 0 });
     expect(await settlements(job.id)).toEqual([{ kind: 'release' }]);
   });
 
@@ -154,7 +144,7 @@ describe('gpu-worker: a running job', () => {
       } else {
         expect(done.error?.code).toBe('WORKER_LOST');
       }
-      expect(await settled(c)).toEqual({ available: expected, reserved: 0 });
+      expect(await stack.settledBalance(c)).toEqual({ available: expected, reserved: 0 });
       expect(await settlements(job.id)).toEqual([
         { kind: done.status === 'succeeded' ? 'capture' : 'release' },
       ]);
@@ -187,7 +177,7 @@ describe('gpu-worker: a running job', () => {
     const done = await stack.waitFor(c, job.id, ['failed', 'succeeded'], 40_000);
     expect(done.status).toBe('failed');
     expect(done.error?.code).toBe('WORKER_LOST');
-    expect(await settled(c)).toEqual({ available: 1000, reserved: 0 });
+    expect(await stack.settledBalance(c)).toEqual({ available: 1000, reserved: 0 });
     expect(await settlements(job.id)).toEqual([{ kind: 'release' }]);
   });
 
@@ -220,6 +210,6 @@ describe('gpu-worker: a running job', () => {
     const done = await stack.waitFor(c, job.id, ['succeeded', 'failed'], 40_000);
     expect(done.status).toBe('succeeded');
     expect(done.attempts).toBe(2);
-    expect(await settled(c)).toEqual({ available: 1000 - job.cost, reserved: 0 });
+    expect(await stack.settledBalance(c)).toEqual({ available: 1000 - job.cost, reserved: 0 });
   });
 });

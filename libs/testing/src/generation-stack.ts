@@ -70,6 +70,8 @@ export interface GenerationStack {
   /** The built worker as a real process (so a test can kill -9 it); resolves once it takes jobs. */
   startWorker(extra?: Env): Promise<RunningWorker>;
   balance(c: Customer): Promise<{ available: number; reserved: number }>;
+  /** The balance once nothing is held any more (every settlement landed). */
+  settledBalance(c: Customer): Promise<{ available: number; reserved: number }>;
   waitFor(c: Customer, id: string, statuses: string[], timeoutMs?: number): Promise<GenerationBody>;
   stop(): Promise<void>;
 }
@@ -245,6 +247,16 @@ export async function bootGenerationStack(options: StackOptions = {}): Promise<G
         .auth(c.token, { type: 'bearer' })
         .expect(200);
       return { available: res.body.available, reserved: res.body.reserved };
+    },
+    async settledBalance(c) {
+      return eventually(
+        async () => {
+          const b = await stack.balance(c);
+          return b.reserved === 0 ? b : undefined;
+        },
+        15_000,
+        'credits settled',
+      );
     },
     async waitFor(c, id, statuses, timeoutMs = 30_000) {
       return eventually(
