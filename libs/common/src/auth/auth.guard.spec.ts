@@ -8,11 +8,11 @@ import type { AuthPrincipal } from './principal';
 const user: AuthPrincipal = { userId: 'u1', role: 'user', via: 'access_token', credentialId: 'j1' };
 const keyUser: AuthPrincipal = { userId: 'u2', role: 'admin', via: 'api_key', credentialId: 'k1' };
 
-function setup(required?: 'admin') {
+function setup(required?: 'admin', optional = false) {
   const tokens = { verify: jest.fn().mockResolvedValue(user) };
   const apiKeys = { verify: jest.fn().mockResolvedValue(keyUser) };
   const reflector = {
-    getAllAndOverride: jest.fn().mockReturnValue(required ? { role: required } : {}),
+    getAllAndOverride: jest.fn().mockReturnValue({ ...(required && { role: required }), optional }),
   };
   const sut = new AuthGuard(
     reflector as unknown as Reflector,
@@ -65,5 +65,18 @@ describe('AuthGuard', () => {
     const { run } = setup('admin');
     await expect(run('Bearer abc.def.ghi')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(run('Bearer pv_admin_key')).resolves.toBe(keyUser);
+  });
+
+  it('lets an optional route through with no caller when no credentials are sent, and still refuses bad ones', async () => {
+    const { run, mocks } = setup(undefined, true);
+    await expect(run(undefined)).resolves.toBeUndefined();
+    expect(mocks.tokens.verify).not.toHaveBeenCalled();
+    await expect(run('Basic abc')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(run('Bearer abc.def.ghi')).resolves.toBe(user);
+  });
+
+  it('refuses a request with no credentials on a route that is not optional', async () => {
+    const { run } = setup();
+    await expect(run(undefined)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });

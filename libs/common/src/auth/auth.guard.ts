@@ -31,6 +31,7 @@ export class AuthGuard implements CanActivate {
         context.getClass(),
       ]) ?? {};
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (options.optional && !req.headers.authorization) return true;
     const principal = await this.authenticate(req.headers.authorization);
     if (options.role && principal.role !== options.role) {
       throw new AppError('FORBIDDEN', `This needs the ${options.role} role`);

@@ -14,6 +14,8 @@ export const AUTH_OPTIONS = 'pingvas:auth';
 
 export interface AuthenticatedOptions {
   role?: Role;
+  /** No Authorization header lets the request through with no caller (a route that has another proof, e.g. a signed URL); a bad one is still 401. */
+  optional?: boolean;
 }
 
 /** Protects a controller or route: a valid access token or API key, and the role if given. */
@@ -30,6 +32,12 @@ export function Authenticated(options: AuthenticatedOptions = {}) {
       : []),
   );
 }
+
+/** The caller on an `optional` route, or undefined when none signed in. */
+export const OptionalUser = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): AuthPrincipal | undefined =>
+    ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal,
+);
 
 /** The authenticated caller (only on routes behind @Authenticated). */
 export const CurrentUser = createParamDecorator(
