@@ -52,6 +52,9 @@ export type SearchBackend = 'postgres' | 'elasticsearch';
 export abstract class ImageSearch {
   abstract readonly backend: SearchBackend;
 
+  /** True when the backend reads the database itself, so changes need no indexing job. */
+  readonly followsDatabase: boolean = false;
+
   /** Creates or updates these documents (idempotent). */
   abstract index(docs: SearchDocument[]): Promise<void>;
 
@@ -72,6 +75,9 @@ export abstract class ImageSearch {
    * backend needs it; answers how many documents were indexed.
    */
   abstract rebuild(batches: AsyncIterable<SearchDocument[]>): Promise<{ indexed: number }>;
+
+  /** Lets go of connections of its own (a one-off command ends promptly). */
+  async close(): Promise<void> {}
 }
 
 /** A cursor is the last hit's sort values, as base64url JSON. */
