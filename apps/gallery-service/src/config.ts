@@ -1,8 +1,67 @@
-import { type BaseConfig, type Env, loadBaseConfig } from '@pingvas/common';
+import { randomBytes } from 'node:crypto';
+import {
+  type BaseConfig,
+  ConfigError,
+  type Env,
+  envInt,
+  envUrl,
+  loadBaseConfig,
+  parseEnv,
+} from '@pingvas/common';
 import { SERVICES } from '@pingvas/contracts';
+import { loadStorageConfig, type StorageConfig } from '@pingvas/storage';
+import { z } from 'zod';
 
-export type GalleryServiceConfig = BaseConfig;
+const galleryEnvSchema = z.object({
+  /** Elasticsearch with the Nori plugin; without it, search runs on PostgreSQL (pg_trgm). */
+  ELASTICSEARCH_URL: envUrl(['http:', 'https:']).optional(),
+  /** The alias searched; versioned indices `<alias>-v<time>` stand behind it. */
+  ELASTICSEARCH_INDEX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,100}$/, 'must be a lower-case index name')
+    .optional(),
+  /** HMAC key of signed file URLs; every replica needs the same one (required in prod). */
+  GALLERY_URL_SECRET: z.string().min(32, 'must have at least 32 characters').optional(),
+  /** How long a signed file URL works. */
+  SIGNED_URL_TTL_SECONDS: envInt(10, 7 * 86_400).default(600),
+  /** How long a deleted image's files stay before the cleanup job removes them. */
+  DELETED_FILES_GRACE_MS: envInt(0, 30 * 86_400_000).default(60_000),
+  /** How often the cleanup job looks for such files. */
+  FILES_CLEANUP_INTERVAL_MS: envInt(100, 86_400_000).default(60_000),
+});
+
+export interface GalleryServiceConfig extends BaseConfig {
+  storage: StorageConfig;
+  search: { elasticsearchUrl?: string; index: string };
+  files: {
+    urlSecret: string;
+    signedUrlTtlSeconds: number;
+    deletedGraceMs: number;
+    cleanupIntervalMs: number;
+  };
+}
 
 export function loadGalleryServiceConfig(env: Env): GalleryServiceConfig {
-  return loadBaseConfig(SERVICES.gallery.name, SERVICES.gallery.port, env);
+  const base = loadBaseConfig(SERVICES.gallery.name, SERVICES.gallery.port, env);
+  const e = parseEnv(SERVICES.gallery.name, galleryEnvSchema, env);
+  if (base.appEnv === 'prod' && !e.GALLERY_URL_SECRET) {
+    throw new ConfigError(SERVICES.gallery.name, [
+      { variable: 'GALLERY_URL_SECRET', problem: 'is required in prod' },
+    ]);
+  }
+  return {
+    ...base,
+    storage: loadStorageConfig(SERVICES.gallery.name, env),
+    search: {
+      elasticsearchUrl: e.ELASTICSEARCH_URL,
+      index: e.ELASTICSEARCH_INDEX ?? `pingvas-${base.appEnv}-images`,
+    },
+    files: {
+      // dev and test: one key per process (signed URLs die with it, which is fine there).
+      urlSecret: e.GALLERY_URL_SECRET ?? randomBytes(32).toString('hex'),
+      signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
+      deletedGraceMs: e.DELETED_FILES_GRACE_MS,
+      cleanupIntervalMs: e.FILES_CLEANUP_INTERVAL_MS,
+    },
+  };
 }

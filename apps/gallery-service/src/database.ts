@@ -1,8 +1,13 @@
 import type { ServiceDatabase } from '@pingvas/database';
+import { outboxEntity } from '@pingvas/messaging';
+import { CreateGallery1795700000000 } from './migrations/1795700000000-CreateGallery';
 
-/** The tables gallery-service owns (DESIGN §3) and the migrations that make them. */
+/**
+ * The tables gallery-service owns (DESIGN §3): boards and images. Rows change through plain
+ * SQL in the repositories; the outbox carries search-index jobs with the change that needs them.
+ */
 export const GALLERY_DATABASE: ServiceDatabase = {
   service: 'gallery',
-  entities: [],
-  migrations: [],
+  entities: [outboxEntity('gallery')],
+  migrations: [CreateGallery1795700000000],
 };

@@ -1,9 +1,32 @@
+import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule, PlatformModule } from '@pingvas/common';
+import { QueueNames } from '@pingvas/contracts';
 import { DatabaseModule } from '@pingvas/database';
-import { createSystemController, MessagingModule, RpcApiKeyVerifier } from '@pingvas/messaging';
+import {
+  createSystemController,
+  MessagingModule,
+  Outbox,
+  RpcApiKeyVerifier,
+} from '@pingvas/messaging';
+import { BoardsController } from './boards/boards.controller';
+import { BoardsRepository } from './boards/boards.repository';
+import { BoardsService } from './boards/boards.service';
 import type { GalleryServiceConfig } from './config';
 import { GALLERY_DATABASE } from './database';
+import { DeletedFilesCleanup } from './images/files-cleanup';
+import { ImageFileUrls } from './images/image-files';
+import { ImageFilesController } from './images/image-files.controller';
+import { ImagesController } from './images/images.controller';
+import { ImagesRepository } from './images/images.repository';
+import { ImagesService } from './images/images.service';
+import { IngestConsumer } from './ingest/ingest.consumer';
+import { searchBackendProvider } from './search/search-backend.provider';
+import { SearchController } from './search/search.controller';
+import { SearchService } from './search/search.service';
+import { SearchIndexer } from './search/search-indexer';
+import { SearchSync } from './search/search-sync';
+import { blobStorageProvider } from './storage.provider';
 
 @Module({})
 export class GalleryServiceModule {
@@ -15,8 +38,34 @@ export class GalleryServiceModule {
         DatabaseModule.forService(GALLERY_DATABASE),
         MessagingModule.forRoot(),
         AuthModule.forRoot({ apiKeys: RpcApiKeyVerifier }),
+        BullModule.registerQueue(
+          { name: QueueNames.galleryIngest },
+          { name: QueueNames.searchIndex },
+          { name: QueueNames.galleryMaintenance },
+        ),
       ],
-      controllers: [createSystemController('gallery')],
+      controllers: [
+        createSystemController('gallery'),
+        ImagesController,
+        ImageFilesController,
+        BoardsController,
+        SearchController,
+      ],
+      providers: [
+        blobStorageProvider,
+        searchBackendProvider,
+        ImagesRepository,
+        ImagesService,
+        ImageFileUrls,
+        BoardsRepository,
+        BoardsService,
+        SearchSync,
+        SearchService,
+        SearchIndexer,
+        IngestConsumer,
+        DeletedFilesCleanup,
+        Outbox,
+      ],
     };
   }
 }

@@ -11,8 +11,17 @@ export const QueueNames = {
   galleryIngest: 'gallery-ingest',
   searchIndex: 'search-index',
   paymentMaintenance: 'payment-maintenance',
+  galleryMaintenance: 'gallery-maintenance',
   tier: (tier: Tier) => `gen-${tier}` as const,
 } as const;
+
+/** `search-index`: these images changed; the indexer reads them and updates the index. */
+export const SearchIndexNames = { imagesChanged: 'images.changed' } as const;
+
+export interface SearchIndexJob {
+  imageIds: string[];
+  requestId?: string;
+}
 
 /** Job names on the `user-events` queue. */
 export const UserEventNames = { created: 'user.created' } as const;

@@ -8,6 +8,9 @@ import { makeTinyModel } from '@pingvas/inference';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import request from 'supertest';
+import { loadGalleryServiceConfig } from '../../../apps/gallery-service/src/config';
+import { GALLERY_DATABASE } from '../../../apps/gallery-service/src/database';
+import { GalleryServiceModule } from '../../../apps/gallery-service/src/gallery-service.module';
 import { loadGenerationServiceConfig } from '../../../apps/generation-service/src/config';
 import { GENERATION_DATABASE } from '../../../apps/generation-service/src/database';
 import { GenerationServiceModule } from '../../../apps/generation-service/src/generation-service.module';
@@ -62,6 +65,8 @@ export interface GenerationStack {
   payment: PaymentServiceUnderTest;
   models: RunningApp;
   generation: RunningApp;
+  /** With `gallery: true`: gallery-service on the same blob store. */
+  gallery?: RunningApp;
   admin: Customer;
   /** Runs SQL in generation-service's schema. */
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -90,6 +95,8 @@ export interface StackOptions {
   /** Also register SLOW_MODEL (made in a temporary models folder). */
   slowModel?: boolean;
   generationEnv?: Env;
+  /** Also boot gallery-service (it takes the `gallery-ingest` jobs). */
+  gallery?: boolean;
 }
 
 /**
@@ -138,6 +145,20 @@ export async function bootGenerationStack(options: StackOptions = {}): Promise<G
     }),
   );
   const generation = await bootService(GenerationServiceModule.forRoot(genConfig), genConfig);
+  const gallerySchema = options.gallery
+    ? await createTestSchema(TEST_DATABASE_URL, GALLERY_DATABASE)
+    : undefined;
+  let gallery: RunningApp | undefined;
+  if (gallerySchema) {
+    const galleryConfig = loadGalleryServiceConfig(
+      testEnv({
+        schema: gallerySchema.schema,
+        namespace,
+        extra: { ...jwks, STORAGE_DIR: storageDir },
+      }),
+    );
+    gallery = await bootService(GalleryServiceModule.forRoot(galleryConfig), galleryConfig);
+  }
   const client = new Client({
     connectionString: TEST_DATABASE_URL,
     options: `-c search_path=${genSchema.schema}`,
@@ -164,6 +185,7 @@ export async function bootGenerationStack(options: StackOptions = {}): Promise<G
     payment,
     models,
     generation,
+    gallery,
     admin,
     sql: async <T>(text: string, params: unknown[] = []) =>
       (await client.query(text, params)).rows as T[],
@@ -274,6 +296,8 @@ export async function bootGenerationStack(options: StackOptions = {}): Promise<G
     async stop() {
       await Promise.all([...workers].map((w) => w.stop('SIGKILL')));
       await Promise.all([...queues.values()].map((q) => q.close()));
+      await gallery?.close();
+      await gallerySchema?.drop();
       await generation.close();
       await client.end();
       await genSchema.drop();

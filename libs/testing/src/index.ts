@@ -7,3 +7,4 @@ export * from './payment-service';
 export * from './lemon-squeezy';
 export * from './generation-stack';
 export * from './sse';
+export * from './gallery-service';

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppError } from '@pingvas/common';
+import { ImageFileUrls } from '../images/image-files';
+import { ImagesRepository } from '../images/images.repository';
+import { SearchSync } from '../search/search-sync';
+import { type BoardRow, BoardsRepository } from './boards.repository';
+
+/** Enough for any real collection, and a bound on what one list answer holds. */
+export const MAX_BOARDS = 500;
+
+export interface BoardView {
+  id: string;
+  name: string;
+  imageCount: number;
+  cover: { imageId: string; thumbnail: string } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+@Injectable()
+export class BoardsService {
+  constructor(
+    private readonly boards: BoardsRepository,
+    private readonly images: ImagesRepository,
+    private readonly sync: SearchSync,
+    private readonly urls: ImageFileUrls,
+  ) {}
+
+  private view(row: BoardRow): BoardView {
+    return {
+      id: row.id,
+      name: row.name,
+      imageCount: row.imageCount,
+      cover: row.coverImageId
+        ? {
+            imageId: row.coverImageId,
+            thumbnail: this.urls.sign(row.coverImageId, row.ownerId).thumbnail,
+          }
+        : null,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    };
+  }
+
+  async list(ownerId: string): Promise<{ items: BoardView[] }> {
+    return { items: (await this.boards.list(ownerId)).map((b) => this.view(b)) };
+  }
+
+  async get(ownerId: string, id: string): Promise<BoardView> {
+    const row = await this.boards.findOwned(id, ownerId);
+    if (!row) throw new AppError('NOT_FOUND', 'No such board');
+    return this.view(row);
+  }
+
+  async create(ownerId: string, name: string): Promise<BoardView> {
+    if ((await this.boards.count(ownerId)) >= MAX_BOARDS)
+      throw new AppError('CONFLICT', `You have ${MAX_BOARDS} boards, the most there can be`);
+    const row = await this.boards.insert(randomUUID(), ownerId, name);
+    if (!row) throw taken(name);
+    return this.view(row);
+  }
+
+  async rename(ownerId: string, id: string, name: string): Promise<BoardView> {
+    const outcome = await this.boards.rename(id, ownerId, name);
+    if (outcome === 'missing') throw new AppError('NOT_FOUND', 'No such board');
+    if (outcome === 'taken') throw taken(name);
+    return this.get(ownerId, id);
+  }
+
+  /** Deletes a board; its images go with it, or stay on no board. */
+  async delete(
+    ownerId: string,
+    id: string,
+    includeImages: boolean,
+  ): Promise<{ deletedImages: number }> {
+    const deletedImages = await this.images.dataSource.transaction(async (m) => {
+      // Images that stay lose their board; the index must hear of it too.
+      const moved = includeImages ? [] : await this.images.detachFromBoard(m, id, ownerId);
+      const gone = includeImages ? await this.images.softDeleteBoard(m, id, ownerId) : [];
+      if (!(await this.boards.delete(m, id, ownerId)))
+        throw new AppError('NOT_FOUND', 'No such board');
+      await this.sync.changed(m, [...gone, ...moved]);
+      return gone.length;
+    });
+    this.sync.flush();
+    return { deletedImages };
+  }
+}
+
+function taken(name: string): AppError {
+  return new AppError('BOARD_NAME_TAKEN', `You already have a board named "${name}"`);
+}

@@ -1,0 +1,119 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+
+/** 'true'/'false' in a query string become booleans; anything else fails validation. */
+export const queryBoolean = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+/** The filters listing and search share. */
+export class ImageFiltersDto {
+  @ApiPropertyOptional({ description: "A board's id, or 'none' for images on no board" })
+  @IsOptional()
+  @ValidateIf((o: ImageFiltersDto) => o.boardId !== 'none')
+  @IsUUID()
+  boardId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  starred?: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  modelId?: string;
+
+  @ApiPropertyOptional({ description: 'Created at or after (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Created before (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 30 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @Matches(/^[A-Za-z0-9_-]+$/)
+  cursor?: string;
+}
+
+export class ListImagesDto extends ImageFiltersDto {
+  @ApiPropertyOptional({ enum: ['newest', 'oldest'], default: 'newest' })
+  @IsOptional()
+  @IsIn(['newest', 'oldest'])
+  order?: 'newest' | 'oldest';
+}
+
+export class ImageIdParam {
+  @IsUUID()
+  id!: string;
+}
+
+export class UpdateImageDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  starred?: boolean;
+
+  @ApiPropertyOptional({ nullable: true, description: 'A board of yours, or null for none' })
+  @IsOptional()
+  @ValidateIf((o: UpdateImageDto) => o.boardId !== null)
+  @IsUUID()
+  boardId?: string | null;
+}
+
+export class BulkDeleteDto {
+  @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: 100 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  ids!: string[];
+}
+
+export class SignedFileQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  exp?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @Matches(/^[A-Za-z0-9_-]+$/)
+  sig?: string;
+}

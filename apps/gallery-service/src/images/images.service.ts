@@ -1,0 +1,177 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError } from '@pingvas/common';
+import { BlobNotFoundError, type BlobStorage } from '@pingvas/storage';
+import type { Readable } from 'node:stream';
+import { BoardsRepository } from '../boards/boards.repository';
+import { decodeCursor, encodeCursor } from '../search/image-search';
+import { SearchSync } from '../search/search-sync';
+import { BLOB_STORAGE } from '../storage.provider';
+import type { ImageFiltersDto, ListImagesDto, UpdateImageDto } from './image.dto';
+import { ImageFileUrls, type ImageVariant, type SignedUrls } from './image-files';
+import { type ImageFilters, type ImageRow, ImagesRepository } from './images.repository';
+
+export interface ImageView {
+  id: string;
+  generationId: string;
+  index: number;
+  prompt: string;
+  negativePrompt: string | null;
+  model: { id: string; name: string };
+  seed: number;
+  width: number;
+  height: number;
+  steps: number;
+  guidanceScale: number;
+  bytes: number;
+  boardId: string | null;
+  starred: boolean;
+  createdAt: string;
+  urls: SignedUrls;
+}
+
+export interface ImagePage {
+  items: ImageView[];
+  nextCursor: string | null;
+}
+
+export function filtersOf(query: ImageFiltersDto): ImageFilters {
+  return {
+    boardId: query.boardId,
+    starred: query.starred,
+    modelId: query.modelId,
+    from: query.from ? new Date(query.from) : undefined,
+    to: query.to ? new Date(query.to) : undefined,
+  };
+}
+
+@Injectable()
+export class ImagesService {
+  constructor(
+    private readonly images: ImagesRepository,
+    private readonly boards: BoardsRepository,
+    private readonly sync: SearchSync,
+    private readonly urls: ImageFileUrls,
+    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
+  ) {}
+
+  view(row: ImageRow): ImageView {
+    return {
+      id: row.id,
+      generationId: row.generationId,
+      index: row.index,
+      prompt: row.prompt,
+      negativePrompt: row.negativePrompt,
+      model: { id: row.modelId, name: row.modelName },
+      seed: row.seed,
+      width: row.width,
+      height: row.height,
+      steps: row.steps,
+      guidanceScale: row.guidanceScale,
+      bytes: row.bytes,
+      boardId: row.boardId,
+      starred: row.starred,
+      createdAt: row.createdAt.toISOString(),
+      urls: this.urls.sign(row.id, row.ownerId),
+    };
+  }
+
+  async list(ownerId: string, query: ListImagesDto): Promise<ImagePage> {
+    const limit = query.limit ?? 30;
+    const after = decodeCursor(query.cursor, 2);
+    const rows = await this.images.list(ownerId, {
+      ...filtersOf(query),
+      order: query.order ?? 'newest',
+      limit: limit + 1,
+      after: after ? parseListCursor(after) : undefined,
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => this.view(r)),
+      nextCursor:
+        rows.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+    };
+  }
+
+  async get(ownerId: string, id: string): Promise<ImageView> {
+    return this.view(await this.owned(ownerId, id));
+  }
+
+  private async owned(ownerId: string, id: string): Promise<ImageRow> {
+    const row = await this.images.findOwned(id, ownerId);
+    if (!row) throw new AppError('NOT_FOUND', 'No such image');
+    return row;
+  }
+
+  async update(ownerId: string, id: string, change: UpdateImageDto): Promise<ImageView> {
+    const row = await this.images.dataSource.transaction(async (m) => {
+      if (change.boardId && !(await this.boards.findOwned(change.boardId, ownerId, m)))
+        throw new AppError('BOARD_NOT_FOUND', 'No such board');
+      const updated = await this.images.update(m, id, ownerId, change);
+      if (!updated) throw new AppError('NOT_FOUND', 'No such image');
+      await this.sync.changed(m, [id]);
+      return updated;
+    });
+    this.sync.flush();
+    return this.view(row);
+  }
+
+  /** Deletes the caller's images among `ids`; answers which were deleted and which not found. */
+  async delete(ownerId: string, ids: string[]): Promise<{ deleted: string[]; notFound: string[] }> {
+    const unique = [...new Set(ids)];
+    const deleted = await this.images.dataSource.transaction(async (m) => {
+      const gone = await this.images.softDelete(m, unique, ownerId);
+      await this.sync.changed(m, gone);
+      return gone;
+    });
+    this.sync.flush();
+    return { deleted, notFound: unique.filter((id) => !deleted.includes(id)) };
+  }
+
+  /**
+   * The bytes of an image or its thumbnail, for its owner (signed in) or for a signed URL.
+   * Anyone else, a wrong or expired signature, or a deleted image: 404 alike.
+   */
+  async open(
+    id: string,
+    variant: ImageVariant,
+    proof: { userId?: string; exp?: number; sig?: string },
+  ): Promise<{ stream: Readable; size: number; contentType: string; row: ImageRow }> {
+    const [row] = await this.images.byIds([id]);
+    const allowed =
+      row &&
+      (proof.sig !== undefined
+        ? proof.exp !== undefined &&
+          this.urls.verify(variant, id, row.ownerId, proof.exp, proof.sig)
+        : proof.userId === row.ownerId);
+    if (!row || !allowed) throw new AppError('NOT_FOUND', 'No such image');
+    const key = variant === 'file' ? row.storageKey : row.thumbnailKey;
+    if (!key) throw new AppError('NOT_FOUND', 'This image has no thumbnail');
+    try {
+      const info = await this.storage.stat(key);
+      if (!info) throw new BlobNotFoundError(key);
+      return {
+        stream: await this.storage.read(key),
+        size: info.size,
+        contentType: info.contentType,
+        row,
+      };
+    } catch (err) {
+      if (err instanceof BlobNotFoundError) throw new AppError('NOT_FOUND', 'The file is gone');
+      throw err;
+    }
+  }
+}
+
+function parseListCursor(values: unknown[]): { createdAt: string; id: string } {
+  const [createdAt, id] = values;
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (
+    typeof createdAt !== 'string' ||
+    Number.isNaN(Date.parse(createdAt)) ||
+    typeof id !== 'string' ||
+    !uuid.test(id)
+  )
+    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API gave out');
+  return { createdAt, id };
+}

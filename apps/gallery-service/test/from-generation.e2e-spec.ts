@@ -1,0 +1,99 @@
+import {
+  bootGenerationStack,
+  type Customer,
+  eventually,
+  type GenerationStack,
+} from '@pingvas/testing';
+import request from 'supertest';
+
+/** The whole way in: a generation by the real worker lands in the gallery and in search. */
+describe('gallery: images arrive from generations', () => {
+  let stack: GenerationStack;
+  let gallery: string;
+
+  beforeAll(async () => {
+    stack = await bootGenerationStack({ gallery: true });
+    gallery = stack.gallery!.url;
+    await stack.startWorker();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const get = (c: Customer, path: string) =>
+    request(gallery).get(path).auth(c.token, { type: 'bearer' });
+
+  it('lists and finds a tiny-model image within 5 s of success; its files are the owner’s alone', async () => {
+    const owner = await stack.customer('pro', 100);
+    const other = await stack.customer('pro', 100);
+    const submitted = await request(stack.generation.url)
+      .post('/api/v1/generations')
+      .auth(owner.token, { type: 'bearer' })
+      .send({ prompt: '벚꽃 아래 고양이, 수채화', steps: 2, seed: 11, count: 2 })
+      .expect(202);
+    const done = await stack.waitFor(owner, submitted.body.id, ['succeeded']);
+    const succeededAt = Date.parse(String((done.timings as { finishedAt: string }).finishedAt));
+
+    const listed = await eventually(
+      async () => {
+        const res = await get(owner, '/api/v1/images');
+        return res.body.items?.length === 2 ? res.body.items : undefined;
+      },
+      5_000,
+      'images listed',
+      50,
+    );
+    const found = await eventually(
+      async () => {
+        const res = await get(owner, '/api/v1/search/images?q=고양이');
+        return res.body.items?.length === 2 ? res.body.items : undefined;
+      },
+      5_000,
+      'images found',
+      50,
+    );
+    expect(Date.now() - succeededAt).toBeLessThan(5_000 + 1_000);
+    // Same ids as the generation's images, and the generation's facts.
+    expect(new Set(listed.map((i: { id: string }) => i.id))).toEqual(
+      new Set(done.images.map((i) => i.id)),
+    );
+    expect(found.map((i: { seed: number }) => i.seed).sort()).toEqual([11, 12]);
+    expect(listed[0]).toMatchObject({
+      generationId: submitted.body.id,
+      prompt: '벚꽃 아래 고양이, 수채화',
+      model: { name: 'tiny-sd' },
+      width: 64,
+      height: 64,
+      steps: 2,
+    });
+
+    const [image] = listed;
+    const file = await get(owner, `/api/v1/images/${image.id}/file`).expect(200);
+    expect(file.headers['content-type']).toBe('image/png');
+    const thumb = await get(owner, `/api/v1/images/${image.id}/thumbnail`).expect(200);
+    expect(thumb.headers['content-type']).toBe('image/webp');
+    await get(other, `/api/v1/images/${image.id}/file`).expect(404);
+    await get(other, `/api/v1/images/${image.id}/thumbnail`).expect(404);
+    await get(other, `/api/v1/images/${image.id}`).expect(404);
+    expect((await get(other, '/api/v1/search/images?q=고양이').expect(200)).body.items).toEqual([]);
+
+    // Another user's signed URL never opens this image.
+    const mine = await request(stack.generation.url)
+      .post('/api/v1/generations')
+      .auth(other.token, { type: 'bearer' })
+      .send({ prompt: 'other', steps: 1 })
+      .expect(202);
+    const theirs = await stack.waitFor(other, mine.body.id, ['succeeded']);
+    const theirUrl = await eventually(
+      async () =>
+        (await get(other, `/api/v1/images/${theirs.images[0].id}`)).body.urls?.file as
+          string | undefined,
+      5_000,
+      'their image in the gallery',
+      50,
+    );
+    await request(gallery).get(theirUrl.replace(theirs.images[0].id, image.id)).expect(404);
+    await request(gallery).get(theirUrl).expect(200);
+  });
+});
