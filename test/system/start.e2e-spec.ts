@@ -93,7 +93,7 @@ describe('npm start (the launcher)', () => {
     }
   }, 90_000);
 
-  it('walks a customer through: sign up, hold credits, generate with the tiny model, pay once', async () => {
+  it('walks a customer through: sign up, credits, a tiny-model generation paid once, then the gallery and a Korean search', async () => {
     const signup = await request(url('user-service'))
       .post('/api/v1/auth/signup')
       .send(newAccount())
@@ -153,6 +153,23 @@ describe('npm start (the launcher)', () => {
         'credits captured',
       ),
     ).toMatchObject({ available: 95, reserved: 0 });
+
+    // The image reaches the gallery, and a Korean word finds it.
+    const gallery = (path: string) =>
+      request(url('gallery-service')).get(path).auth(token, { type: 'bearer' });
+    const found = await eventually(
+      async () => {
+        const res = await gallery('/api/v1/search/images?q=고양이');
+        return res.body.items?.length === 1 ? res.body.items[0] : undefined;
+      },
+      10_000,
+      'image found in the gallery',
+    );
+    expect(found).toMatchObject({ id: done.body.images[0].id, prompt: '창가에 앉은 고양이' });
+    const listed = await gallery('/api/v1/images').expect(200);
+    expect(listed.body.items.map((i: { id: string }) => i.id)).toEqual([found.id]);
+    const thumbnail = await request(url('gallery-service')).get(found.urls.thumbnail).expect(200);
+    expect(thumbnail.headers['content-type']).toBe('image/webp');
   });
 
   it('stops every child on one SIGINT and leaves no process behind', async () => {
