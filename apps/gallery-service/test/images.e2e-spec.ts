@@ -93,6 +93,8 @@ describe('gallery: images, files and boards', () => {
       await api(null).get(`/images/${id}/${variant}`).expect(404);
     }
     await api(bob).get(`/images/${id}`).expect(404);
+    const odd = await api(ada).get(`/images/${id}/original`).expect(400);
+    expect(odd.body.code).toBe('VALIDATION_FAILED');
   });
 
   it('lets a signed URL fetch the file without a token, for that image only and until it expires', async () => {

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Authenticated, type AuthPrincipal, OptionalUser } from '@pingvas/common';
 import type { Request, Response } from 'express';
-import { ImageIdParam, SignedFileQuery } from './image.dto';
+import { ImageFileParams, SignedFileQuery } from './image.dto';
 import type { ImageVariant } from './image-files';
 import { ImagesService } from './images.service';
 
@@ -16,32 +16,22 @@ import { ImagesService } from './images.service';
 export class ImageFilesController {
   constructor(private readonly images: ImagesService) {}
 
-  @Get(':id/file')
+  @Get(':id/:variant')
   @Authenticated({ optional: true })
-  @ApiProduces('image/png')
-  @ApiOperation({ summary: 'The PNG (signed in as the owner, or ?exp=&sig= from a signed URL)' })
-  file(
+  @ApiParam({ name: 'variant', enum: ['file', 'thumbnail'] })
+  @ApiProduces('image/png', 'image/webp')
+  @ApiOperation({
+    summary:
+      'The PNG (file) or the 256 px WebP (thumbnail): signed in as the owner, or ?exp=&sig= from a signed URL',
+  })
+  get(
     @OptionalUser() caller: AuthPrincipal | undefined,
-    @Param() params: ImageIdParam,
+    @Param() params: ImageFileParams,
     @Query() query: SignedFileQuery,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    return this.send('file', caller, params.id, query, req, res);
-  }
-
-  @Get(':id/thumbnail')
-  @Authenticated({ optional: true })
-  @ApiProduces('image/webp')
-  @ApiOperation({ summary: 'The 256 px WebP thumbnail (same access as the file)' })
-  thumbnail(
-    @OptionalUser() caller: AuthPrincipal | undefined,
-    @Param() params: ImageIdParam,
-    @Query() query: SignedFileQuery,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    return this.send('thumbnail', caller, params.id, query, req, res);
+    return this.send(params.variant, caller, params.id, query, req, res);
   }
 
   private async send(

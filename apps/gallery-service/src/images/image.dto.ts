@@ -104,6 +104,11 @@ export class BulkDeleteDto {
   ids!: string[];
 }
 
+export class ImageFileParams extends ImageIdParam {
+  @IsIn(['file', 'thumbnail'])
+  variant!: 'file' | 'thumbnail';
+}
+
 export class SignedFileQuery {
   @IsOptional()
   @Type(() => Number)
