@@ -8,3 +8,4 @@ export * from './lemon-squeezy';
 export * from './generation-stack';
 export * from './sse';
 export * from './gallery-service';
+export * from './elasticsearch';
