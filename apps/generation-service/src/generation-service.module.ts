@@ -14,6 +14,7 @@ import type { GenerationServiceConfig } from './config';
 import { GENERATION_DATABASE } from './database';
 import { CreditSettlement } from './generations/credit-settlement';
 import { GenerationEvents } from './generations/generation-events';
+import { GenerationMetrics } from './generations/generation-metrics';
 import { GenerationStream } from './generations/generation-stream';
 import { GenerationsController } from './generations/generations.controller';
 import { GenerationsRepository } from './generations/generations.repository';
@@ -45,6 +46,7 @@ export class GenerationServiceModule {
       controllers: [createSystemController('generation'), GenerationsController],
       providers: [
         GenerationsRepository,
+        GenerationMetrics,
         GenerationsService,
         GenerationEvents,
         GenerationStream,

@@ -244,4 +244,16 @@ describe('generations: submit, run, settle', () => {
     expect(metrics.text).toMatch(/generation_wait_seconds_count\{tier="pro"\} [1-9]/);
     expect(metrics.text).toMatch(/generation_duration_seconds_count\{tier="pro"\} [1-9]/);
   });
+
+  it('exports the business figures: submissions and outcomes by tier, active users, credits spent and granted', async () => {
+    const generation = (await request(stack.generation.url).get('/metrics').expect(200)).text;
+    expect(generation).toMatch(/generations_submitted_total\{tier="pro"\} [1-9]/);
+    expect(generation).toMatch(/generations_finished_total\{tier="pro",status="succeeded"\} [1-9]/);
+    expect(generation).toMatch(/generations_finished_total\{tier="pro",status="rejected"\} 1\b/);
+    expect(generation).toMatch(/active_users\{window="24h"\} [1-9]/);
+    const payment = (await request(stack.payment.url).get('/metrics').expect(200)).text;
+    expect(payment).toMatch(/credits_captured_total\{tier="pro"\} [1-9]/);
+    expect(payment).toMatch(/credits_granted_total\{reason="signup"\} [1-9]/);
+    expect(payment).toMatch(/credits_granted_total\{reason="admin"\} [1-9]/);
+  });
 });

@@ -11,6 +11,7 @@ import { WebhooksController } from './billing/webhooks.controller';
 import { WebhooksService } from './billing/webhooks.service';
 import type { PaymentServiceConfig } from './config';
 import { CreditLedger } from './credits/credit-ledger';
+import { CreditMetrics } from './credits/credit-metrics';
 import { CreditsController } from './credits/credits.controller';
 import { CreditsRpcController } from './credits/credits.rpc.controller';
 import { CreditsService } from './credits/credits.service';
@@ -46,6 +47,7 @@ export class PaymentServiceModule {
       ],
       providers: [
         CreditLedger,
+        CreditMetrics,
         CreditsService,
         PlansRepository,
         PlansService,

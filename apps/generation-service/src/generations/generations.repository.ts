@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { GenerationParams, GenerationStatus, StoredImage, Tier } from '@pingvas/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
+import { GenerationMetrics } from './generation-metrics';
 
 export interface GenerationRow {
   id: string;
@@ -114,7 +115,10 @@ function toImage(r: Record<string, unknown>): ImageRow {
 /** Every state change is one conditional UPDATE, so concurrent actors cannot both win. */
 @Injectable()
 export class GenerationsRepository {
-  constructor(readonly dataSource: DataSource) {}
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly metrics: GenerationMetrics,
+  ) {}
 
   private q(manager?: EntityManager) {
     return manager ?? this.dataSource.manager;
@@ -225,7 +229,11 @@ export class GenerationsRepository {
         f.from,
       ],
     );
-    return rows[0] ? toRow(rows[0]) : undefined;
+    if (!rows[0]) return undefined;
+    // Every final status passes here exactly once (the UPDATE is conditional).
+    const row = toRow(rows[0]);
+    this.metrics.finishedOne(row.tier, row.status);
+    return row;
   }
 
   async insertImages(manager: EntityManager, images: ImageRow[]): Promise<void> {

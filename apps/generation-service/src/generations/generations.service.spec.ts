@@ -5,6 +5,7 @@ import type { GenerationServiceConfig } from '../config';
 import type { CreditSettlement } from './credit-settlement';
 import type { CreateGenerationDto } from './generation.dto';
 import type { GenerationEvents } from './generation-events';
+import type { GenerationMetrics } from './generation-metrics';
 import type { GenerationsRepository } from './generations.repository';
 import { generationCost, GenerationsService, requestHash } from './generations.service';
 import type { TierQueues } from './tier-queues';
@@ -38,6 +39,7 @@ function setup() {
     {} as TierQueues,
     {} as GenerationEvents,
     {} as CreditSettlement,
+    { submittedOne: jest.fn() } as unknown as GenerationMetrics,
   );
   return { sut, mocks: { rpc, repo } };
 }

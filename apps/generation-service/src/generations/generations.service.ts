@@ -16,6 +16,7 @@ import type { GenerationServiceConfig } from '../config';
 import { CreditSettlement } from './credit-settlement';
 import { type CreateGenerationDto, MAX_SEED } from './generation.dto';
 import { GenerationEvents } from './generation-events';
+import { GenerationMetrics } from './generation-metrics';
 import { type GenerationRow, GenerationsRepository, type ImageRow } from './generations.repository';
 import { TierQueues } from './tier-queues';
 
@@ -73,6 +74,7 @@ export class GenerationsService {
     private readonly queues: TierQueues,
     private readonly events: GenerationEvents,
     private readonly settlement: CreditSettlement,
+    private readonly metrics: GenerationMetrics,
   ) {}
 
   async submit(
@@ -145,6 +147,7 @@ export class GenerationsService {
       await this.failBeforeQueue(row, 'The job queue is unavailable; nothing was charged');
       throw new AppError('UPSTREAM_UNAVAILABLE', 'The job queue is unavailable; try again');
     }
+    this.metrics.submittedOne(row.tier);
     void this.events.announceJob(row.queue);
     void this.events.publish({ generationId: id, type: 'queued', data: { queue: row.queue } });
     const position = await this.queues

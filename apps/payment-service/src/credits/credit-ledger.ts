@@ -4,10 +4,12 @@ import type {
   CreditsReserveRequest,
   CreditsReserveResponse,
   CreditsSettleResponse,
+  Tier,
 } from '@pingvas/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { PaymentServiceConfig } from '../config';
 import { PlansRepository } from '../plans/plans.repository';
+import { CreditMetrics } from './credit-metrics';
 
 export type LedgerKind =
   | 'open'
@@ -54,6 +56,7 @@ export class CreditLedger {
     private readonly dataSource: DataSource,
     private readonly plans: PlansRepository,
     @Inject(APP_CONFIG) private readonly config: PaymentServiceConfig,
+    private readonly metrics: CreditMetrics,
   ) {}
 
   /** Opens the account on the free plan with its credits; a second call does nothing. */
@@ -256,6 +259,7 @@ export class CreditLedger {
         options.key ?? null,
       ],
     );
+    if (rows.length === 1) this.metrics.ledgerRow(kind, availableDelta);
     return rows.length === 1;
   }
 
@@ -273,7 +277,8 @@ export class CreditLedger {
   }
 
   private async settle(reservationId: string, to: Settlement): Promise<CreditsSettleResponse> {
-    return this.dataSource.transaction(async (m) => {
+    let moved: { amount: number; tier: Tier | null } | undefined;
+    const answer = await this.dataSource.transaction(async (m) => {
       const [done]: Updated<{ user_id: string; amount: number }> = await m.query(
         `UPDATE "credit_reservations" SET "status" = $2, "settled_at" = now()
          WHERE "id" = $1 AND "status" = 'held' RETURNING "user_id", "amount"`,
@@ -282,11 +287,13 @@ export class CreditLedger {
       if (done.length === 1) {
         const { user_id: userId, amount } = done[0];
         const back = to === 'captured' ? 0 : amount;
-        await m.query(
+        const [account]: Updated<{ tier: Tier | null }> = await m.query(
           `UPDATE "credit_accounts" SET "available" = "available" + $2, "reserved" = "reserved" - $3, "updated_at" = now()
-           WHERE "user_id" = $1`,
+           WHERE "user_id" = $1
+           RETURNING (SELECT "tier" FROM "plans" WHERE "id" = "credit_accounts"."plan_id") AS "tier"`,
           [userId, back, amount],
         );
+        moved = { amount, tier: account[0]?.tier ?? null };
         await this.append(
           m,
           userId,
@@ -311,6 +318,9 @@ export class CreditLedger {
       }
       return { reservationId, status, changed: false };
     });
+    // Counted once the move is committed (a repeated settle moves nothing).
+    if (moved) this.metrics.settled(to, moved.amount, moved.tier);
+    return answer;
   }
 }
 
