@@ -1,0 +1,28 @@
+{{/*
+The GPU worker (apps/gpu-worker) belongs to this chart: it consumes the tier queues that
+generation-service fills and reports back to it, so both ship and roll back together.
+*/}}
+
+{{/* Name of the worker's objects: <fullname>-gpu-worker. */}}
+{{- define "generation-service.worker.fullname" -}}
+{{- include "pingvas-lib.componentFullname" (dict "root" . "suffix" "gpu-worker") -}}
+{{- end -}}
+
+{{/*
+The worker's plain environment: the settings it must share with generation-service (APP_ENV,
+DB_SCHEMA, QUEUE_PREFIX, RPC_NAMESPACE, ...) come from the chart's `env`, so the worker can
+never read another environment's queues; `worker.env` adds and overrides the rest. Rendered
+as YAML (include cannot return a dict).
+*/}}
+{{- define "generation-service.worker.env" -}}
+{{- $env := dict -}}
+{{- range $k := list "APP_ENV" "DB_SCHEMA" "QUEUE_PREFIX" "RPC_NAMESPACE" "RPC_TIMEOUT_MS" "LOG_LEVEL" "SHUTDOWN_TIMEOUT_MS" "JWKS_URL" "JWT_ISSUER" "JWT_AUDIENCE" -}}
+{{- if hasKey $.Values.env $k -}}
+{{- $_ := set $env $k (get $.Values.env $k) -}}
+{{- end -}}
+{{- end -}}
+{{- range $k, $v := (.Values.worker.env | default dict) -}}
+{{- $_ := set $env $k $v -}}
+{{- end -}}
+{{- toYaml $env -}}
+{{- end -}}
