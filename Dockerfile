@@ -1,0 +1,108 @@
+# syntax=docker/dockerfile:1
+#
+# Images of the Pingvas services, one target per app, all from the repository root:
+#
+#   docker build --target user-service       -t pingvas-user-service .
+#   docker build --target payment-service    -t pingvas-payment-service .
+#   docker build --target generation-service -t pingvas-generation-service .
+#   docker build --target gallery-service    -t pingvas-gallery-service .
+#   docker build --target model-service      -t pingvas-model-service .
+#   docker build --target gpu-worker         -t pingvas-gpu-worker-cpu .   (CPU inference only)
+#
+# The worker that runs on GPU nodes is deploy/docker/gpu-worker/Dockerfile (CUDA + cuDNN base,
+# onnxruntime's CUDA provider). Always name a target: without one Docker builds the last stage.
+#
+# Every image holds the whole dist/ and the production node_modules, so one image can also run
+# its service's migrations (the Helm hook Job): node dist/apps/<service>/src/migrate.js
+#
+# Debian (glibc), not Alpine: onnxruntime-node and sharp ship glibc binaries only.
+ARG NODE_VERSION=20.19
+
+FROM node:${NODE_VERSION}-bookworm-slim AS base
+WORKDIR /app
+ENV npm_config_update_notifier=false
+
+# ---- every dependency, for the TypeScript build ---------------------------------------------
+FROM base AS deps
+COPY package.json package-lock.json .npmrc ./
+# --ignore-scripts: package.json's allowScripts denies every dependency install script (npm 11
+# honours it; the npm 10 bundled with Node 20 does not), so this gives the same tree on either.
+# onnxruntime-node's postinstall in particular would fetch CUDA libraries (.npmrc skips it too).
+RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts
+
+# ---- tsc + tsc-alias into dist/, and the tiny model ------------------------------------------
+FROM deps AS build
+COPY tsconfig.json tsconfig.build.json ./
+COPY apps ./apps
+COPY libs ./libs
+COPY scripts ./scripts
+# The tiny model (about 100 KB, byte-for-byte reproducible) is generated, never copied: models/
+# is not in the repository. model-service and the worker get it baked in so they start and warm
+# up without a volume; in Kubernetes MODELS_DIR is a volume mounted over it.
+RUN npm run build && node dist/scripts/make-tiny-model.js --out models/tiny-sd
+
+# ---- production dependencies only -----------------------------------------------------------
+FROM base AS prod-deps
+COPY package.json package-lock.json .npmrc ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts
+# onnxruntime-node bundles macOS and Windows binaries too (about 220 MB); Linux keeps its own.
+RUN rm -rf node_modules/onnxruntime-node/bin/napi-v6/darwin \
+           node_modules/onnxruntime-node/bin/napi-v6/win32
+
+# ---- what every app image shares ------------------------------------------------------------
+FROM base AS runtime
+ENV NODE_ENV=production
+COPY package.json ./
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# Code and dependencies stay root-owned (the app cannot change them); the only writable paths
+# are the ones the apps default to: .var (blob store, dev JWT keys) and models (MODELS_DIR).
+RUN mkdir -p .var models && chown 1000:1000 .var models
+# Numeric user (the image's "node" user): Kubernetes can then check runAsNonRoot by itself.
+USER 1000:1000
+
+# ---- one target per app ---------------------------------------------------------------------
+# The health check asks /health (liveness, no dependencies) on the port the app listens on;
+# curl is not in the image, Node 20's fetch is.
+
+FROM runtime AS user-service
+EXPOSE 8001
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node","-e","fetch('http://127.0.0.1:'+(process.env.PORT||8001)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node","dist/apps/user-service/src/main.js"]
+
+FROM runtime AS payment-service
+EXPOSE 8002
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node","-e","fetch('http://127.0.0.1:'+(process.env.PORT||8002)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node","dist/apps/payment-service/src/main.js"]
+
+FROM runtime AS generation-service
+EXPOSE 8003
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node","-e","fetch('http://127.0.0.1:'+(process.env.PORT||8003)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node","dist/apps/generation-service/src/main.js"]
+
+FROM runtime AS gallery-service
+EXPOSE 8004
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node","-e","fetch('http://127.0.0.1:'+(process.env.PORT||8004)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node","dist/apps/gallery-service/src/main.js"]
+
+FROM runtime AS model-service
+COPY --from=build --chown=1000:1000 /app/models ./models
+EXPOSE 8005
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node","-e","fetch('http://127.0.0.1:'+(process.env.PORT||8005)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node","dist/apps/model-service/src/main.js"]
+
+# The worker on ONNX Runtime's CPU provider: for machines without a GPU (a laptop, a CPU-only
+# dev cluster). GPU nodes run deploy/docker/gpu-worker/Dockerfile instead.
+FROM runtime AS gpu-worker
+COPY --from=build --chown=1000:1000 /app/models ./models
+# Only the CPU provider exists in this image; asking for cuda first would only log a failure.
+ENV ORT_EXECUTION_PROVIDERS=cpu
+EXPOSE 9091
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node","-e","fetch('http://127.0.0.1:'+(process.env.PORT||9091)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node","dist/apps/gpu-worker/src/main.js"]
