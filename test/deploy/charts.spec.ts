@@ -1,0 +1,177 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { GPU_WORKER, QueueNames, SERVICES, TIERS } from '@pingvas/contracts';
+import Ajv from 'ajv';
+import { filesUnder, HELM, objectsOfKind, readText, readYaml, ROOT } from './files';
+
+const SERVICE_NAMES = Object.values(SERVICES).map((s) => s.name);
+const ENVS = ['dev', 'prod'] as const;
+
+interface Probe {
+  path: string;
+}
+interface Values {
+  service: { port: number };
+  probes: { startup: Probe; liveness: Probe; readiness: Probe };
+  migration: { enabled: boolean; command: string[] };
+  priorityClassName: string;
+  env?: Record<string, string>;
+  worker?: {
+    port: number;
+    probes: { startup: Probe; liveness: Probe; readiness: Probe };
+    terminationGracePeriodSeconds: number;
+    env?: Record<string, string>;
+    keda: {
+      enabled: boolean;
+      minReplicaCount: number;
+      maxReplicaCount: number;
+      prometheus: { queues: string[]; states: string[] };
+    };
+  };
+}
+
+/** values.yaml with values-<env>.yaml over it, as Helm (and ArgoCD's valueFiles) merge them. */
+function merged(chart: string, env: (typeof ENVS)[number]): Values {
+  const deepMerge = (a: unknown, b: unknown): unknown => {
+    if (b === undefined) return a;
+    if (
+      a &&
+      b &&
+      typeof a === 'object' &&
+      typeof b === 'object' &&
+      !Array.isArray(a) &&
+      !Array.isArray(b)
+    ) {
+      const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+      for (const [k, v] of Object.entries(b)) out[k] = deepMerge(out[k], v);
+      return out;
+    }
+    return b;
+  };
+  const dir = join('deploy', 'helm', chart);
+  return deepMerge(
+    readYaml(join(dir, 'values.yaml')),
+    readYaml(join(dir, `values-${env}.yaml`)) ?? {},
+  ) as Values;
+}
+
+describe('Helm charts', () => {
+  it('has one application chart per service, plus the library chart', () => {
+    const charts = readdirSync(HELM).filter((d) => existsSync(join(HELM, d, 'Chart.yaml')));
+    expect(charts.sort()).toEqual([...SERVICE_NAMES, 'pingvas-lib'].sort());
+    expect(readYaml(join('deploy', 'helm', 'pingvas-lib', 'Chart.yaml'))).toMatchObject({
+      type: 'library',
+    });
+    for (const service of SERVICE_NAMES) {
+      const chart = readYaml<{
+        apiVersion: string;
+        dependencies: { name: string; repository: string }[];
+      }>(join('deploy', 'helm', service, 'Chart.yaml'));
+      expect(chart.apiVersion).toBe('v2');
+      expect(chart.dependencies).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'pingvas-lib', repository: 'file://../pingvas-lib' }),
+        ]),
+      );
+    }
+  });
+
+  it.each(SERVICE_NAMES)(
+    '%s: every values file validates against values.schema.json',
+    (service) => {
+      const dir = join('deploy', 'helm', service);
+      const ajv = new Ajv({ allErrors: true, strict: false });
+      const validate = ajv.compile(JSON.parse(readText(join(dir, 'values.schema.json'))));
+      for (const env of ENVS) {
+        const values = merged(service, env);
+        const ok = validate(values);
+        expect([env, ok ? [] : validate.errors]).toEqual([env, []]);
+      }
+      // The schema refuses what it should: a typo at the top level and a port that is no port.
+      expect(validate({ ...merged(service, 'dev'), replicaCuont: 2 })).toBe(false);
+      expect(validate({ ...merged(service, 'dev'), service: { port: 'http' } })).toBe(false);
+    },
+  );
+
+  it.each(SERVICE_NAMES)(
+    '%s: port, probe paths and migration command are the code’s',
+    (service) => {
+      const port = Object.values(SERVICES).find((s) => s.name === service)!.port;
+      for (const env of ENVS) {
+        const values = merged(service, env);
+        expect(values.service.port).toBe(port);
+        expect(values.probes.startup.path).toBe('/health');
+        expect(values.probes.liveness.path).toBe('/health');
+        expect(values.probes.readiness.path).toBe('/ready');
+        expect(values.migration.enabled).toBe(true);
+        expect(values.migration.command).toEqual(['node', `dist/apps/${service}/src/migrate.js`]);
+        expect(existsSync(join(ROOT, 'apps', service, 'src', 'migrate.ts'))).toBe(true);
+        expect(values.priorityClassName).toBe(`pingvas-${env}`);
+        if (values.env?.APP_ENV) expect(values.env.APP_ENV).toBe(env);
+      }
+    },
+  );
+
+  it('runs the migration as a pre-install/pre-upgrade hook Job from the library chart', () => {
+    const lib = filesUnder(
+      join('deploy', 'helm', 'pingvas-lib'),
+      (n) => n.endsWith('.tpl') || n.endsWith('.yaml'),
+    )
+      .map(readText)
+      .join('\n');
+    expect(lib).toMatch(/helm\.sh\/hook["']?:\s*["']?pre-install,pre-upgrade/);
+    expect(lib).toContain('kind: Job');
+  });
+
+  it('deploys the GPU worker with the generation-service chart: its port, probes, GPU and grace', () => {
+    for (const env of ENVS) {
+      const { worker } = merged('generation-service', env);
+      expect(worker).toBeDefined();
+      expect(worker!.port).toBe(GPU_WORKER.port);
+      expect(worker!.probes.liveness.path).toBe('/health');
+      expect(worker!.probes.readiness.path).toBe('/ready');
+      expect(worker!.terminationGracePeriodSeconds).toBe(300);
+      const graceMs = Number(worker!.env?.WORKER_SHUTDOWN_GRACE_MS ?? 60_000);
+      expect(graceMs).toBeLessThan(300_000);
+    }
+    const templates = filesUnder(
+      join('deploy', 'helm', 'generation-service', 'templates'),
+      () => true,
+    )
+      .map(readText)
+      .join('\n');
+    expect(templates).toContain('nvidia.com/gpu');
+    expect(templates).toContain('kind: ScaledObject');
+  });
+
+  it('scales workers from zero on every waiting, prioritized and active job of the five tier queues', () => {
+    const expected = { dev: 3, prod: 15 };
+    for (const env of ENVS) {
+      const { keda } = merged('generation-service', env).worker!;
+      expect(keda.enabled).toBe(true);
+      expect(keda.minReplicaCount).toBe(0);
+      expect(keda.maxReplicaCount).toBe(expected[env]);
+      expect([...keda.prometheus.queues].sort()).toEqual(
+        TIERS.map((t) => QueueNames.tier(t)).sort(),
+      );
+      expect(keda.prometheus.states).toEqual(
+        expect.arrayContaining(['waiting', 'prioritized', 'active']),
+      );
+    }
+    const scaledObject = readText(
+      join('deploy', 'helm', 'generation-service', 'templates', 'worker-scaledobject.yaml'),
+    );
+    expect(scaledObject).toContain('bullmq_job_count');
+    expect(scaledObject).toMatch(/type:\s*prometheus/);
+  });
+
+  it('names priority classes that deploy/k8s defines, prod above dev', () => {
+    const classes = objectsOfKind<{ metadata: { name: string }; value: number }>(
+      join('deploy', 'k8s'),
+      'PriorityClass',
+    );
+    const value = (name: string) => classes.find((c) => c.metadata.name === name)?.value;
+    expect(value('pingvas-prod')).toBe(1_000_000);
+    expect(value('pingvas-dev')).toBe(100_000);
+  });
+});

@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { filesUnder, readText, ROOT } from './files';
+
+/** The Dockerfiles of the project (the Elasticsearch one included). */
+const DOCKERFILES = [
+  ...(existsSync(join(ROOT, 'Dockerfile')) ? ['Dockerfile'] : []),
+  ...filesUnder('deploy', (n) => n === 'Dockerfile' || n.endsWith('.Dockerfile')),
+];
+
+/** `COPY` lines that take files from the build context (not from another stage). */
+function contextCopies(dockerfile: string): string[] {
+  const lines = readText(dockerfile)
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^(COPY|ADD)\s/i.test(l) && !/--from=/.test(l));
+  return lines.flatMap((line) => {
+    const parts = line
+      .split(/\s+/)
+      .slice(1)
+      .filter((p) => !p.startsWith('--'));
+    if (parts[0]?.startsWith('[')) return JSON.parse(parts.join(' ')).slice(0, -1) as string[];
+    return parts.slice(0, -1);
+  });
+}
+
+describe('images', () => {
+  it('has an app image and a GPU worker image', () => {
+    expect(DOCKERFILES.length).toBeGreaterThanOrEqual(3);
+    const all = DOCKERFILES.map(readText).join('\n');
+    expect(all).toMatch(/nvidia\/cuda:12/);
+    expect(all).toMatch(/ONNXRUNTIME_NODE_INSTALL=cuda12|onnxruntime-node-install=cuda12/);
+  });
+
+  it.each(DOCKERFILES)('%s: every COPY source exists in the build context', (dockerfile) => {
+    // The Elasticsearch image builds from its own folder (compose: build: ./deploy/docker/elasticsearch).
+    const context = dockerfile.startsWith('deploy/docker/elasticsearch')
+      ? join('deploy', 'docker', 'elasticsearch')
+      : '.';
+    const missing = contextCopies(dockerfile).filter((src) => {
+      const path = join(ROOT, context, src.replace(/\*.*$/, ''));
+      return !existsSync(path);
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it.each(DOCKERFILES.filter((f) => !f.includes('elasticsearch')))(
+    '%s: runs as a non-root user with a HEALTHCHECK and production dependencies only',
+    (dockerfile) => {
+      const text = readText(dockerfile);
+      expect(text).toMatch(/^USER\s+(?!root\b|0\b)\S+/m);
+      expect(text).toMatch(/^HEALTHCHECK\s/m);
+      expect(text).toMatch(/npm ci[^\n]*--omit=dev/);
+    },
+  );
+
+  it('keeps the build context small with a .dockerignore', () => {
+    const ignore = readText('.dockerignore');
+    for (const entry of ['node_modules', 'dist', '.git']) expect(ignore).toContain(entry);
+  });
+});
