@@ -122,7 +122,8 @@ describe('gpu-worker: a running job', () => {
     let expected = 1000;
     worker = await stack.startWorker();
     for (let round = 0; round < 5; round++) {
-      const job = await slowJob(c);
+      // 12 steps: killed at step 2, it is always mid-run, even on a busy machine.
+      const job = await slowJob(c, 12);
       await eventually(
         async () => {
           const res = await request(stack.generation.url)
@@ -203,8 +204,16 @@ describe('gpu-worker: a running job', () => {
   it('abandons a job still running when the grace time ends; another worker runs it again', async () => {
     const c = await stack.customer('enterprise', 1000);
     worker = await stack.startWorker({ WORKER_SHUTDOWN_GRACE_MS: '300' });
-    const job = await slowJob(c);
-    await stack.waitFor(c, job.id, ['running']);
+    // 16 steps of ~0.2 s: stopped early in the run, far more than the grace is left to do.
+    const job = await slowJob(c, 16);
+    const stream = readEvents(
+      stack.generation.url,
+      `/api/v1/generations/${job.id}/events`,
+      c.token,
+    );
+    const seen = await stream.until('progress');
+    stream.close();
+    expect(seen.data.step as number).toBeLessThan(10);
     expect(await worker.stop('SIGTERM')).toBe(0);
     worker = await stack.startWorker();
     const done = await stack.waitFor(c, job.id, ['succeeded', 'failed'], 40_000);
