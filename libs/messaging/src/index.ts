@@ -11,3 +11,4 @@ export * from './rate-limit/rate-limit.guard';
 export * from './rate-limit/rate-limit.module';
 export * from './outbox/outbox';
 export * from './outbox/outbox.entity';
+export * from './repeatable-job';

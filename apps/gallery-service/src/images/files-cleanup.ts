@@ -3,6 +3,7 @@ import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG } from '@pingvas/common';
 import { QueueNames } from '@pingvas/contracts';
 import type { BlobStorage } from '@pingvas/storage';
+import { scheduleEvery } from '@pingvas/messaging';
 import type { Job, Queue } from 'bullmq';
 import type { GalleryServiceConfig } from '../config';
 import { BLOB_STORAGE } from '../storage.provider';
@@ -30,13 +31,12 @@ export class DeletedFilesCleanup extends WorkerHost implements OnApplicationBoot
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue
-      .upsertJobScheduler(
-        REMOVE_DELETED_FILES,
-        { every: this.config.files.cleanupIntervalMs },
-        { name: REMOVE_DELETED_FILES },
-      )
-      .catch((err: unknown) => this.logger.warn(`file cleanup not scheduled yet: ${String(err)}`));
+    await scheduleEvery(
+      this.queue,
+      REMOVE_DELETED_FILES,
+      this.config.files.cleanupIntervalMs,
+      this.logger,
+    );
   }
 
   async process(job: Job): Promise<{ removed: number }> {

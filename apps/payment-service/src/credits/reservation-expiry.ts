@@ -2,6 +2,7 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG } from '@pingvas/common';
 import { QueueNames } from '@pingvas/contracts';
+import { scheduleEvery } from '@pingvas/messaging';
 import type { Job, Queue } from 'bullmq';
 import type { PaymentServiceConfig } from '../config';
 import { CreditLedger } from './credit-ledger';
@@ -25,15 +26,12 @@ export class ReservationExpiry extends WorkerHost implements OnApplicationBootst
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue
-      .upsertJobScheduler(
-        EXPIRE_RESERVATIONS,
-        { every: this.config.reservations.sweepIntervalMs },
-        { name: EXPIRE_RESERVATIONS },
-      )
-      .catch((err: unknown) =>
-        this.logger.warn(`reservation expiry not scheduled yet: ${String(err)}`),
-      );
+    await scheduleEvery(
+      this.queue,
+      EXPIRE_RESERVATIONS,
+      this.config.reservations.sweepIntervalMs,
+      this.logger,
+    );
   }
 
   async process(job: Job): Promise<{ expired: number }> {
