@@ -20,7 +20,7 @@ const workerEnvSchema = z.object({
     }),
   /** How many models stay loaded at once (least recently used are released). */
   MODEL_CACHE_SIZE: envInt(1, 16).default(2),
-  /** Loaded at start; /ready answers 200 only once it runs. */
+  /** Loaded at start; /ready answers 200 only once it runs. A name under MODELS_DIR or an absolute path. */
   WARMUP_MODEL: z.string().default('tiny-sd'),
   /** Jobs run at once (one GPU: 1). */
   WORKER_CONCURRENCY: envInt(1, 16).default(1),

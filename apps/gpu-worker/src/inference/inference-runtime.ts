@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import {
   Inject,
   Injectable,
@@ -66,13 +66,23 @@ export class InferenceRuntime implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** Runs one generation on the model at `modelPath` (relative to MODELS_DIR). */
-  async generate(
+  generate(
     modelPath: string,
     request: GenerateRequest,
     hooks?: GenerateHooks,
   ): Promise<GenerateResult & { provider: ProviderName }> {
-    const model = await this.cache.get(join(this.config.inference.modelsDir, modelPath));
-    const labels = { model: modelPath, provider: model.provider };
+    // join, not resolve: a job's path never leaves MODELS_DIR, even if it were absolute.
+    return this.run(join(this.config.inference.modelsDir, modelPath), modelPath, request, hooks);
+  }
+
+  private async run(
+    dir: string,
+    name: string,
+    request: GenerateRequest,
+    hooks?: GenerateHooks,
+  ): Promise<GenerateResult & { provider: ProviderName }> {
+    const model = await this.cache.get(dir);
+    const labels = { model: name, provider: model.provider };
     const stop = this.metrics.duration.startTimer(labels);
     try {
       const result = await new TextToImagePipeline(model).generate(request, hooks);
@@ -85,11 +95,14 @@ export class InferenceRuntime implements OnApplicationBootstrap, OnApplicationSh
 
   private async warmUp(): Promise<void> {
     const modelPath = this.config.inference.warmupModel;
+    // An absolute WARMUP_MODEL (the tiny model baked into the image) works whatever the
+    // models volume holds; a relative one is a package under MODELS_DIR.
+    const dir = resolve(this.config.inference.modelsDir, modelPath);
     try {
-      const model = await this.cache.get(join(this.config.inference.modelsDir, modelPath));
+      const model = await this.cache.get(dir);
       this.provider = model.provider;
       this.providerGauge.set({ provider: model.provider }, 1);
-      await this.generate(modelPath, {
+      await this.run(dir, basename(dir), {
         prompt: 'warm-up',
         width: 64,
         height: 64,
