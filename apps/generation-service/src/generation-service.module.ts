@@ -18,6 +18,7 @@ import { GenerationMetrics } from './generations/generation-metrics';
 import { GenerationStream } from './generations/generation-stream';
 import { GenerationsController } from './generations/generations.controller';
 import { GenerationsRepository } from './generations/generations.repository';
+import { GenerationViews } from './generations/generation-views';
 import { GenerationsService } from './generations/generations.service';
 import { QueueInfo } from './generations/queue-info';
 import { ResultsConsumer } from './generations/results.consumer';
@@ -48,6 +49,7 @@ export class GenerationServiceModule {
         GenerationsRepository,
         GenerationMetrics,
         GenerationsService,
+        GenerationViews,
         GenerationEvents,
         GenerationStream,
         CreditSettlement,

@@ -10,7 +10,7 @@ import type { Response } from 'express';
 import type { GenerationServiceConfig } from '../config';
 import { GenerationEvents } from './generation-events';
 import { GenerationsRepository } from './generations.repository';
-import { type GenerationView, GenerationsService } from './generations.service';
+import { type GenerationView, GenerationViews } from './generation-views';
 
 const HEARTBEAT_MS = 15_000;
 const FINAL_EVENTS: ReadonlySet<GenerationEventType> = new Set(['succeeded', 'failed', 'canceled']);
@@ -25,7 +25,7 @@ export class GenerationStream {
   constructor(
     @Inject(APP_CONFIG) private readonly config: GenerationServiceConfig,
     private readonly repo: GenerationsRepository,
-    private readonly generations: GenerationsService,
+    private readonly views: GenerationViews,
     private readonly events: GenerationEvents,
   ) {}
 
@@ -65,7 +65,7 @@ export class GenerationStream {
     timers.push(setTimeout(end, this.config.generation.sseMaxMs));
 
     // The stored state, read after subscribing; then whatever arrived meanwhile, then live.
-    const current = await this.generations.view((await this.repo.find(id)) ?? row);
+    const current = await this.views.view((await this.repo.find(id)) ?? row);
     for (const [type, data] of initialEvents(current)) send(type, data);
     let step = current.progress.step;
     let started = current.status !== 'queued';

@@ -5,6 +5,7 @@ import { RateLimit } from '@pingvas/messaging';
 import type { Response } from 'express';
 import { CreateGenerationDto, GenerationIdParam, ListGenerationsDto } from './generation.dto';
 import { GenerationStream } from './generation-stream';
+import { GenerationViews } from './generation-views';
 import { GenerationsService } from './generations.service';
 import { QueueInfo } from './queue-info';
 
@@ -14,6 +15,7 @@ import { QueueInfo } from './queue-info';
 export class GenerationsController {
   constructor(
     private readonly generations: GenerationsService,
+    private readonly views: GenerationViews,
     private readonly stream: GenerationStream,
     private readonly queueInfo: QueueInfo,
   ) {}
@@ -38,13 +40,13 @@ export class GenerationsController {
   @Get('generations')
   @ApiOperation({ summary: 'Your generations, newest first (cursor pagination, status filter)' })
   list(@CurrentUser() caller: AuthPrincipal, @Query() query: ListGenerationsDto) {
-    return this.generations.list(caller.userId, query);
+    return this.views.list(caller.userId, query);
   }
 
   @Get('generations/:id')
   @ApiOperation({ summary: 'One of your generations: status, progress, timings, images' })
   get(@CurrentUser() caller: AuthPrincipal, @Param() params: GenerationIdParam) {
-    return this.generations.get(caller.userId, params.id);
+    return this.views.get(caller.userId, params.id);
   }
 
   @Post('generations/:id/cancel')

@@ -6,6 +6,7 @@ import type { CreditSettlement } from './credit-settlement';
 import type { CreateGenerationDto } from './generation.dto';
 import type { GenerationEvents } from './generation-events';
 import type { GenerationMetrics } from './generation-metrics';
+import type { GenerationViews } from './generation-views';
 import type { GenerationsRepository } from './generations.repository';
 import { generationCost, GenerationsService, requestHash } from './generations.service';
 import type { TierQueues } from './tier-queues';
@@ -40,6 +41,7 @@ function setup() {
     {} as GenerationEvents,
     {} as CreditSettlement,
     { submittedOne: jest.fn() } as unknown as GenerationMetrics,
+    {} as GenerationViews,
   );
   return { sut, mocks: { rpc, repo } };
 }

@@ -17,7 +17,8 @@ import { CreditSettlement } from './credit-settlement';
 import { type CreateGenerationDto, MAX_SEED } from './generation.dto';
 import { GenerationEvents } from './generation-events';
 import { GenerationMetrics } from './generation-metrics';
-import { type GenerationRow, GenerationsRepository, type ImageRow } from './generations.repository';
+import { type GenerationView, GenerationViews } from './generation-views';
+import { type GenerationRow, GenerationsRepository } from './generations.repository';
 import { TierQueues } from './tier-queues';
 
 const IDEMPOTENCY_WINDOW_HOURS = 24;
@@ -28,25 +29,6 @@ export interface SubmitAnswer {
   cost: number;
   queue: string;
   position: number | null;
-  createdAt: string;
-}
-
-export interface GenerationView {
-  id: string;
-  status: GenerationStatus;
-  prompt: string;
-  negativePrompt: string | null;
-  model: { id: string; name: string };
-  boardId: string | null;
-  params: GenerationParams;
-  tier: string;
-  queue: string;
-  cost: number;
-  progress: { step: number; steps: number };
-  timings: { queuedAt: string; startedAt: string | null; finishedAt: string | null };
-  error: { code: string; message: string } | null;
-  images: { id: string; index: number; width: number; height: number; seed: number }[];
-  attempts: number;
   createdAt: string;
 }
 
@@ -75,6 +57,7 @@ export class GenerationsService {
     private readonly events: GenerationEvents,
     private readonly settlement: CreditSettlement,
     private readonly metrics: GenerationMetrics,
+    private readonly views: GenerationViews,
   ) {}
 
   async submit(
@@ -275,72 +258,6 @@ export class GenerationsService {
     };
   }
 
-  async get(userId: string, id: string): Promise<GenerationView> {
-    const row = await this.repo.findOwned(id, userId);
-    if (!row) throw new AppError('NOT_FOUND', 'No such generation');
-    return this.view(row);
-  }
-
-  async view(row: GenerationRow, images?: ImageRow[]): Promise<GenerationView> {
-    const own = images ?? (await this.repo.images([row.id]));
-    return {
-      id: row.id,
-      status: row.status,
-      prompt: row.prompt,
-      negativePrompt: row.negativePrompt,
-      model: { id: row.modelId, name: row.modelName },
-      boardId: row.boardId,
-      params: row.params,
-      tier: row.tier,
-      queue: row.queue,
-      cost: row.cost,
-      progress: await this.progress(row),
-      timings: {
-        queuedAt: row.createdAt.toISOString(),
-        startedAt: row.startedAt?.toISOString() ?? null,
-        finishedAt: row.finishedAt?.toISOString() ?? null,
-      },
-      error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
-      images: own.map(({ id, index, width, height, seed }) => ({ id, index, width, height, seed })),
-      attempts: row.attempts,
-      createdAt: row.createdAt.toISOString(),
-    };
-  }
-
-  /** Live progress of a running job is the worker's (kept on its BullMQ job). */
-  private async progress(row: GenerationRow): Promise<{ step: number; steps: number }> {
-    const steps = row.params.steps * row.params.count;
-    if (row.status !== 'running') {
-      return { step: row.status === 'succeeded' ? steps : row.stepsDone, steps };
-    }
-    const job = await this.queues.getJob(row.tier, row.id).catch(() => undefined);
-    const live = job?.progress as { step?: unknown } | undefined;
-    return { step: typeof live?.step === 'number' ? live.step : 0, steps };
-  }
-
-  async list(
-    userId: string,
-    query: { limit?: number; status?: GenerationStatus; cursor?: string },
-  ): Promise<{ items: GenerationView[]; nextCursor: string | null }> {
-    const limit = query.limit ?? 20;
-    const rows = await this.repo.list(userId, limit + 1, query.status, decodeCursor(query.cursor));
-    const page = rows.slice(0, limit);
-    const images = await this.repo.images(page.map((r) => r.id));
-    const items = await Promise.all(
-      page.map((r) =>
-        this.view(
-          r,
-          images.filter((i) => i.generationId === r.id),
-        ),
-      ),
-    );
-    const last = page[page.length - 1];
-    return {
-      items,
-      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
-    };
-  }
-
   /**
    * A job still in its queue is removed and its credits released at once. One a worker holds
    * cannot be removed (BullMQ refuses a locked job): it gets a cancel flag, which the worker
@@ -371,7 +288,7 @@ export class GenerationsService {
       });
       if (canceled) {
         await this.settlement.trySettle(row.id);
-        const view = await this.view(canceled);
+        const view = await this.views.view(canceled);
         void this.events.publish({ generationId: row.id, type: 'canceled', data: { ...view } });
         return view;
       }
@@ -379,19 +296,6 @@ export class GenerationsService {
       await this.events.requestCancel(row.id);
     }
     const current = await this.repo.find(row.id);
-    return this.view(current ?? row);
+    return this.views.view(current ?? row);
   }
-}
-
-function encodeCursor(row: GenerationRow): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor?: string): { createdAt: string; id: string } | undefined {
-  if (!cursor) return undefined;
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (!createdAt || Number.isNaN(Date.parse(createdAt)) || !id || !uuid.test(id))
-    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API gave out');
-  return { createdAt, id };
 }

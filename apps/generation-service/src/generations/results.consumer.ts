@@ -15,7 +15,7 @@ import type { Job } from 'bullmq';
 import { CreditSettlement } from './credit-settlement';
 import { GenerationEvents } from './generation-events';
 import { GenerationsRepository, type ImageRow } from './generations.repository';
-import { GenerationsService } from './generations.service';
+import { GenerationViews } from './generation-views';
 
 /**
  * What workers report, applied exactly once: each report is a conditional update (a repeated
@@ -28,7 +28,7 @@ export class ResultsConsumer extends WorkerHost {
 
   constructor(
     private readonly repo: GenerationsRepository,
-    private readonly generations: GenerationsService,
+    private readonly views: GenerationViews,
     private readonly settlement: CreditSettlement,
     private readonly events: GenerationEvents,
     private readonly outbox: Outbox,
@@ -98,7 +98,7 @@ export class ResultsConsumer extends WorkerHost {
 
     if (outcome.row) {
       void this.outbox.flush();
-      const view = await this.generations.view(outcome.row, outcome.images);
+      const view = await this.views.view(outcome.row, outcome.images);
       void this.events.publish({
         generationId: m.generationId,
         type: m.outcome,

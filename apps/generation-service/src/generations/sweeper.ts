@@ -13,7 +13,7 @@ import type { GenerationServiceConfig } from '../config';
 import { CreditSettlement } from './credit-settlement';
 import { GenerationEvents } from './generation-events';
 import { GenerationsRepository } from './generations.repository';
-import { GenerationsService } from './generations.service';
+import { GenerationViews } from './generation-views';
 import { TierQueues } from './tier-queues';
 
 const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
@@ -35,7 +35,7 @@ export class Sweeper implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly repo: GenerationsRepository,
     private readonly queues: TierQueues,
     private readonly settlement: CreditSettlement,
-    private readonly generations: GenerationsService,
+    private readonly views: GenerationViews,
     private readonly events: GenerationEvents,
     @InjectQueue(QueueNames.generationResults) private readonly results: Queue,
   ) {}
@@ -83,7 +83,7 @@ export class Sweeper implements OnApplicationBootstrap, OnApplicationShutdown {
       if (!failed) continue;
       this.logger.warn({ generationId: row.id, jobState: state }, 'failed a lost generation');
       await this.settlement.trySettle(row.id);
-      const view = await this.generations.view(failed);
+      const view = await this.views.view(failed);
       void this.events.publish({ generationId: row.id, type: 'failed', data: { ...view } });
     }
     for (const id of await this.repo.unsettled(Math.min(grace, 5000))) {

@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '@pingvas/common';
+import type { GenerationParams, GenerationStatus } from '@pingvas/contracts';
+import { type GenerationRow, GenerationsRepository, type ImageRow } from './generations.repository';
+import { TierQueues } from './tier-queues';
+
+export interface GenerationView {
+  id: string;
+  status: GenerationStatus;
+  prompt: string;
+  negativePrompt: string | null;
+  model: { id: string; name: string };
+  boardId: string | null;
+  params: GenerationParams;
+  tier: string;
+  queue: string;
+  cost: number;
+  progress: { step: number; steps: number };
+  timings: { queuedAt: string; startedAt: string | null; finishedAt: string | null };
+  error: { code: string; message: string } | null;
+  images: { id: string; index: number; width: number; height: number; seed: number }[];
+  attempts: number;
+  createdAt: string;
+}
+
+/**
+ * What a client sees of its generations: one, a page of them, and the view the events and the
+ * results carry. Live progress of a running job is read from its BullMQ job.
+ */
+@Injectable()
+export class GenerationViews {
+  constructor(
+    private readonly repo: GenerationsRepository,
+    private readonly queues: TierQueues,
+  ) {}
+
+  async get(userId: string, id: string): Promise<GenerationView> {
+    const row = await this.repo.findOwned(id, userId);
+    if (!row) throw new AppError('NOT_FOUND', 'No such generation');
+    return this.view(row);
+  }
+
+  async view(row: GenerationRow, images?: ImageRow[]): Promise<GenerationView> {
+    const own = images ?? (await this.repo.images([row.id]));
+    return {
+      id: row.id,
+      status: row.status,
+      prompt: row.prompt,
+      negativePrompt: row.negativePrompt,
+      model: { id: row.modelId, name: row.modelName },
+      boardId: row.boardId,
+      params: row.params,
+      tier: row.tier,
+      queue: row.queue,
+      cost: row.cost,
+      progress: await this.progress(row),
+      timings: {
+        queuedAt: row.createdAt.toISOString(),
+        startedAt: row.startedAt?.toISOString() ?? null,
+        finishedAt: row.finishedAt?.toISOString() ?? null,
+      },
+      error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
+      images: own.map(({ id, index, width, height, seed }) => ({ id, index, width, height, seed })),
+      attempts: row.attempts,
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+
+  /** Live progress of a running job is the worker's (kept on its BullMQ job). */
+  private async progress(row: GenerationRow): Promise<{ step: number; steps: number }> {
+    const steps = row.params.steps * row.params.count;
+    if (row.status !== 'running') {
+      return { step: row.status === 'succeeded' ? steps : row.stepsDone, steps };
+    }
+    const job = await this.queues.getJob(row.tier, row.id).catch(() => undefined);
+    const live = job?.progress as { step?: unknown } | undefined;
+    return { step: typeof live?.step === 'number' ? live.step : 0, steps };
+  }
+
+  async list(
+    userId: string,
+    query: { limit?: number; status?: GenerationStatus; cursor?: string },
+  ): Promise<{ items: GenerationView[]; nextCursor: string | null }> {
+    const limit = query.limit ?? 20;
+    const rows = await this.repo.list(userId, limit + 1, query.status, decodeCursor(query.cursor));
+    const page = rows.slice(0, limit);
+    const images = await this.repo.images(page.map((r) => r.id));
+    const items = await Promise.all(
+      page.map((r) =>
+        this.view(
+          r,
+          images.filter((i) => i.generationId === r.id),
+        ),
+      ),
+    );
+    const last = page[page.length - 1];
+    return {
+      items,
+      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+    };
+  }
+}
+
+function encodeCursor(row: GenerationRow): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor?: string): { createdAt: string; id: string } | undefined {
+  if (!cursor) return undefined;
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (!createdAt || Number.isNaN(Date.parse(createdAt)) || !id || !uuid.test(id))
+    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API gave out');
+  return { createdAt, id };
+}
