@@ -9,6 +9,7 @@ export * from './http/body-parsers';
 export * from './http/create-http-app';
 export * from './http/get-json';
 export * from './http/request-json';
+export * from './http/cursor';
 export * from './http/idempotency-key';
 export * from './http/listen';
 export * from './http/request-context';

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError } from '@pingvas/common';
+import { AppError, decodeKeysetCursor, encodeKeysetCursor } from '@pingvas/common';
 import { BlobNotFoundError, type BlobStorage } from '@pingvas/storage';
 import type { Readable } from 'node:stream';
 import { BoardsRepository } from '../boards/boards.repository';
-import { decodeCursor, encodeCursor } from '../search/image-search';
 import { SearchSync } from '../search/search-sync';
 import { BLOB_STORAGE } from '../storage.provider';
 import type { ImageFiltersDto, ListImagesDto, UpdateImageDto } from './image.dto';
@@ -77,19 +76,17 @@ export class ImagesService {
 
   async list(ownerId: string, query: ListImagesDto): Promise<ImagePage> {
     const limit = query.limit ?? 30;
-    const after = decodeCursor(query.cursor, 2);
     const rows = await this.images.list(ownerId, {
       ...filtersOf(query),
       order: query.order ?? 'newest',
       limit: limit + 1,
-      after: after ? parseListCursor(after) : undefined,
+      after: decodeKeysetCursor(query.cursor),
     });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       items: page.map((r) => this.view(r)),
-      nextCursor:
-        rows.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+      nextCursor: rows.length > limit && last ? encodeKeysetCursor(last) : null,
     };
   }
 
@@ -161,17 +158,4 @@ export class ImagesService {
       throw err;
     }
   }
-}
-
-function parseListCursor(values: unknown[]): { createdAt: string; id: string } {
-  const [createdAt, id] = values;
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (
-    typeof createdAt !== 'string' ||
-    Number.isNaN(Date.parse(createdAt)) ||
-    typeof id !== 'string' ||
-    !uuid.test(id)
-  )
-    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API gave out');
-  return { createdAt, id };
 }

@@ -1,5 +1,3 @@
-import { AppError } from '@pingvas/common';
-
 /**
  * Search over a user's images behind one port (DESIGN §8), with two adapters held to the same
  * behaviour suite: PostgreSQL (pg_trgm, the embedded default) and Elasticsearch (Nori). Results
@@ -78,23 +76,4 @@ export abstract class ImageSearch {
 
   /** Lets go of connections of its own (a one-off command ends promptly). */
   async close(): Promise<void> {}
-}
-
-/** A cursor is the last hit's sort values, as base64url JSON. */
-export function encodeCursor(values: unknown[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
-}
-
-/** The sort values of a cursor this API gave out; 400 VALIDATION_FAILED for anything else. */
-export function decodeCursor(cursor: string | undefined, length: number): unknown[] | undefined {
-  if (!cursor) return undefined;
-  let values: unknown;
-  try {
-    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    values = undefined;
-  }
-  if (!Array.isArray(values) || values.length !== length)
-    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API gave out');
-  return values;
 }

@@ -1,10 +1,8 @@
-import { AppError } from '@pingvas/common';
+import { AppError, decodeCursor, encodeCursor, keysetOf } from '@pingvas/common';
 import type { DataSource } from 'typeorm';
 import { filterSql } from '../images/images.repository';
 import { initialConsonants, isInitialConsonantQuery } from './hangul';
 import {
-  decodeCursor,
-  encodeCursor,
   ImageSearch,
   type SearchDocument,
   type SearchPage,
@@ -59,17 +57,10 @@ export class PostgresImageSearch extends ImageSearch {
     let after = '';
     const cursor = decodeCursor(request.cursor, 3);
     if (cursor) {
-      const [rank, createdAt, id] = cursor;
-      if (
-        typeof rank !== 'string' ||
-        !/^\d(\.\d+)?$/.test(rank) ||
-        typeof createdAt !== 'string' ||
-        Number.isNaN(Date.parse(createdAt)) ||
-        typeof id !== 'string' ||
-        !/^[0-9a-f-]{36}$/i.test(id)
-      ) {
+      const [rank] = cursor;
+      const { createdAt, id } = keysetOf(cursor[1], cursor[2]);
+      if (typeof rank !== 'string' || !/^\d(\.\d+)?$/.test(rank))
         throw new AppError('VALIDATION_FAILED', 'cursor is not one this API gave out');
-      }
       params.push(rank, createdAt, id);
       const [r, c, i] = [params.length - 2, params.length - 1, params.length];
       after = `WHERE "rank" < $${r}::numeric OR ("rank" = $${r}::numeric AND ("created_at", "id") < ($${c}::timestamptz, $${i}::uuid))`;

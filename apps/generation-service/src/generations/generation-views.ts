@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '@pingvas/common';
+import { AppError, decodeKeysetCursor, encodeKeysetCursor } from '@pingvas/common';
 import type { GenerationParams, GenerationStatus } from '@pingvas/contracts';
 import { type GenerationRow, GenerationsRepository, type ImageRow } from './generations.repository';
 import { TierQueues } from './tier-queues';
@@ -82,7 +82,12 @@ export class GenerationViews {
     query: { limit?: number; status?: GenerationStatus; cursor?: string },
   ): Promise<{ items: GenerationView[]; nextCursor: string | null }> {
     const limit = query.limit ?? 20;
-    const rows = await this.repo.list(userId, limit + 1, query.status, decodeCursor(query.cursor));
+    const rows = await this.repo.list(
+      userId,
+      limit + 1,
+      query.status,
+      decodeKeysetCursor(query.cursor),
+    );
     const page = rows.slice(0, limit);
     const images = await this.repo.images(page.map((r) => r.id));
     const items = await Promise.all(
@@ -96,20 +101,7 @@ export class GenerationViews {
     const last = page[page.length - 1];
     return {
       items,
-      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      nextCursor: rows.length > limit && last ? encodeKeysetCursor(last) : null,
     };
   }
-}
-
-function encodeCursor(row: GenerationRow): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor?: string): { createdAt: string; id: string } | undefined {
-  if (!cursor) return undefined;
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (!createdAt || Number.isNaN(Date.parse(createdAt)) || !id || !uuid.test(id))
-    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API gave out');
-  return { createdAt, id };
 }

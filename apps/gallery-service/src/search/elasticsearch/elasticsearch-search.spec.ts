@@ -1,6 +1,7 @@
+import { decodeCursor } from '@pingvas/common';
 import { Client } from '@elastic/elasticsearch';
 import { ElasticsearchStandIn } from '@pingvas/testing';
-import { decodeCursor, type SearchDocument } from '../image-search';
+import { type SearchDocument } from '../image-search';
 import { ElasticsearchImageSearch } from './elasticsearch-search';
 
 const ALIAS = 'pingvas-test-images';

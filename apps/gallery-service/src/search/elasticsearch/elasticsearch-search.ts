@@ -1,6 +1,6 @@
+import { encodeCursor } from '@pingvas/common';
 import { Client, type estypes, type TransportRequestOptions } from '@elastic/elasticsearch';
 import {
-  encodeCursor,
   ImageSearch,
   type SearchDocument,
   type SearchPage,

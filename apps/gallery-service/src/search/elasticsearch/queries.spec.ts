@@ -1,6 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { AppError } from '@pingvas/common';
-import { encodeCursor, type SearchDocument, type SearchRequest } from '../image-search';
+import { AppError, encodeCursor } from '@pingvas/common';
+import { type SearchDocument, type SearchRequest } from '../image-search';
 import {
   indexOperations,
   removeOperations,

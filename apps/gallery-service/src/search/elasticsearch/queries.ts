@@ -1,12 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { AppError } from '@pingvas/common';
+import { AppError, decodeCursor } from '@pingvas/common';
 import { initialConsonants, isInitialConsonantQuery } from '../hangul';
-import {
-  decodeCursor,
-  type SearchDocument,
-  type SearchFilters,
-  type SearchRequest,
-} from '../image-search';
+import { type SearchDocument, type SearchFilters, type SearchRequest } from '../image-search';
 
 // Request bodies of the Elasticsearch adapter; the field names are the index template's.
 
