@@ -15,6 +15,7 @@ import type { ModelServiceConfig } from '../config';
 import type { RegisterModelDto, UpdateModelDto } from './model.dto';
 import { ModelEntity } from './model.entity';
 import { resolveModelPath } from './model-paths';
+import { isUUID } from 'class-validator';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -33,8 +34,6 @@ function view(model: ModelEntity, admin: boolean): ModelView {
     updatedAt: updatedAt.toISOString(),
   };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class ModelsService {
@@ -144,7 +143,7 @@ export class ModelsService {
     const model = request.modelId
       ? await this.models.findOne({
           // A name never passes for an id: only a UUID-shaped value is looked up as one.
-          where: UUID.test(request.modelId)
+          where: isUUID(request.modelId)
             ? [{ id: request.modelId }, { name: request.modelId }]
             : { name: request.modelId },
         })

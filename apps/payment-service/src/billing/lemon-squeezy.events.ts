@@ -1,3 +1,5 @@
+import { isUUID } from 'class-validator';
+
 /** The parts of Lemon Squeezy webhook bodies we read (JSON:API; see ops-facts §5). */
 export interface LemonSqueezyEvent {
   meta?: { event_name?: unknown; custom_data?: { user_id?: unknown } | null };
@@ -22,11 +24,9 @@ export function keepsPaidPlan(status: string, endsAt: string | null, now = new D
   return status !== 'cancelled' || endsAt === null || new Date(endsAt) > now;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function customUserId(event: LemonSqueezyEvent): string | undefined {
   const id = event.meta?.custom_data?.user_id;
-  return typeof id === 'string' && UUID.test(id) ? id.toLowerCase() : undefined;
+  return typeof id === 'string' && isUUID(id) ? id.toLowerCase() : undefined;
 }
 
 export function text(value: unknown): string | undefined {
