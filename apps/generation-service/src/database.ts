@@ -1,6 +1,7 @@
 import type { ServiceDatabase } from '@pingvas/database';
 import { outboxEntity } from '@pingvas/messaging';
 import { CreateGenerations1795600000000 } from './migrations/1795600000000-CreateGenerations';
+import { IndexGenerationsCreated1795800000000 } from './migrations/1795800000000-IndexGenerationsCreated';
 
 /**
  * The tables generation-service owns (DESIGN §3). Generations change state only through
@@ -9,5 +10,5 @@ import { CreateGenerations1795600000000 } from './migrations/1795600000000-Creat
 export const GENERATION_DATABASE: ServiceDatabase = {
   service: 'generation',
   entities: [outboxEntity('generation')],
-  migrations: [CreateGenerations1795600000000],
+  migrations: [CreateGenerations1795600000000, IndexGenerationsCreated1795800000000],
 };
