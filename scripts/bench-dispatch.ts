@@ -10,6 +10,7 @@ import { GPU_WORKER, SERVICES } from '@pingvas/contracts';
 import { dropSchema } from '@pingvas/database';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { percentile } from './bench-stats';
 
 /**
  * `npm run bench:dispatch`: the whole generation path as `npm start` runs it (six processes,
@@ -42,11 +43,6 @@ function sparePort(): Promise<number> {
       );
     });
   });
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 async function call<T>(

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { GALLERY_DATABASE } from '../apps/gallery-service/src/database';
 import { initialConsonants } from '../apps/gallery-service/src/search/hangul';
 import { PostgresImageSearch } from '../apps/gallery-service/src/search/postgres-search';
+import { percentile } from './bench-stats';
 
 /**
  * `npm run bench:search`: 100,000 images with Korean (and some English) prompts in a throwaway
@@ -116,11 +117,6 @@ const any = <T>(list: T[]): T => list[Math.floor(rand() * list.length)];
 function prompt(): string {
   if (rand() < 0.1) return `${any(EN)}, ${any(STYLES)}`;
   return `${any(PLACES)}의 ${any(ADJECTIVES)} ${any(SUBJECTS)}, ${any(STYLES)}`;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 async function main(): Promise<void> {
