@@ -36,6 +36,8 @@ const workerEnvSchema = z.object({
   WORKER_WEIGHTS_REFRESH_MS: envInt(1000, 3_600_000).default(60_000),
   /** The most progress updates a job sends per second. */
   WORKER_PROGRESS_PER_SECOND: envInt(1, 100).default(4),
+  /** The most live previews (a small PNG of the image being formed) a job sends per second; 0: none. */
+  WORKER_PREVIEWS_PER_SECOND: envInt(0, 10).default(2),
   WORKER_ID: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/)
@@ -58,6 +60,8 @@ export interface GpuWorkerConfig extends BaseConfig {
     pollMs: number;
     weightsRefreshMs: number;
     progressIntervalMs: number;
+    /** 0: no previews. */
+    previewIntervalMs: number;
   };
   storage: StorageConfig;
 }
@@ -82,6 +86,8 @@ export function loadGpuWorkerConfig(env: Env): GpuWorkerConfig {
       pollMs: e.WORKER_POLL_MS,
       weightsRefreshMs: e.WORKER_WEIGHTS_REFRESH_MS,
       progressIntervalMs: Math.ceil(1000 / e.WORKER_PROGRESS_PER_SECOND),
+      previewIntervalMs:
+        e.WORKER_PREVIEWS_PER_SECOND === 0 ? 0 : Math.ceil(1000 / e.WORKER_PREVIEWS_PER_SECOND),
     },
     storage: loadStorageConfig(GPU_WORKER.name, env),
   };

@@ -85,6 +85,16 @@ describe('gpu-worker: a running job', () => {
       1000;
     expect(progress.length).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 1);
 
+    // Some progress events carry a preview: a PNG at latent resolution (512/8), at most 2 a second.
+    const previews = progress.map((e) => e.data.preview).filter((p) => p !== undefined);
+    expect(previews.length).toBeGreaterThan(0);
+    expect(previews.length).toBeLessThanOrEqual(Math.ceil(seconds * 2) + 1);
+    for (const preview of previews) {
+      expect(String(preview)).toMatch(/^data:image\/png;base64,/);
+      const png = Buffer.from(String(preview).replace(/^data:image\/png;base64,/, ''), 'base64');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([64, 64]);
+    }
+
     // A late subscriber gets the final state at once, and the stream ends.
     const late = readEvents(stack.generation.url, `/api/v1/generations/${job.id}/events`, c.token);
     expect((await late.ended).map((e) => e.event)).toEqual(['succeeded']);

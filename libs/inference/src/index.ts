@@ -10,6 +10,7 @@ export * from './runtime/inference-metrics';
 export * from './runtime/loaded-model';
 export * from './runtime/pipeline';
 export * from './runtime/png';
+export * from './runtime/preview';
 export * from './runtime/providers';
 export * from './tiny-model/make-tiny-model';
 export * from './tiny-model/tiny-vocab';

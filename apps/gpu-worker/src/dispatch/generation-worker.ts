@@ -300,6 +300,8 @@ export class GenerationWorker implements OnApplicationBootstrap, BeforeApplicati
     const { params } = data;
     const total = params.steps * params.count;
     let lastSent = 0;
+    let lastPreview = 0;
+    const { previewIntervalMs } = this.config.worker;
     const result = await this.runtime.generate(
       data.model.path,
       {
@@ -314,14 +316,24 @@ export class GenerationWorker implements OnApplicationBootstrap, BeforeApplicati
         scheduler: params.scheduler,
       },
       {
-        onProgress: ({ image, step }) => {
+        onProgress: ({ image, step, preview }) => {
           run.step = image * params.steps + step;
           const now = Date.now();
           if (now - lastSent < this.config.worker.progressIntervalMs) return;
           lastSent = now;
           const progress = { step: run.step, steps: total };
           void run.job.updateProgress(progress).catch(() => undefined);
-          this.publish({ generationId: id, type: 'progress', data: progress });
+          // Previews ride the live event only (never the job or the database): a few KB each.
+          const withPreview = previewIntervalMs > 0 && now - lastPreview >= previewIntervalMs;
+          if (withPreview) lastPreview = now;
+          const data = withPreview
+            ? {
+                ...progress,
+                image,
+                preview: `data:image/png;base64,${preview().toString('base64')}`,
+              }
+            : progress;
+          this.publish({ generationId: id, type: 'progress', data });
         },
         shouldCancel: () => this.abandoning || run.canceledAtStep !== undefined,
       },

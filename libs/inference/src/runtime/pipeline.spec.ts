@@ -69,6 +69,17 @@ describe('TextToImagePipeline on the tiny model', () => {
     expect(seen).toEqual([1, 2, 3, 4]);
   });
 
+  it('offers at each step a preview at latent resolution that changes as the image forms', async () => {
+    const previews: Buffer[] = [];
+    await pipeline.generate(
+      { ...base, width: 128, height: 64, steps: 3 },
+      { onProgress: (p) => previews.push(p.preview()) },
+    );
+    expect(previews).toHaveLength(3);
+    for (const png of previews) expect(pngSize(png)).toEqual({ width: 16, height: 8 });
+    expect(previews[0].equals(previews[2])).toBe(false);
+  });
+
   it('stops before step 3 when a cancel is requested after step 1 of 8', async () => {
     let cancel = false;
     const seen: number[] = [];

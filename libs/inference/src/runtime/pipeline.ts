@@ -5,6 +5,7 @@ import { createScheduler } from '../scheduler/create-scheduler';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { LoadedModel } from './loaded-model';
 import { encodePng, toRgb } from './png';
+import { latentPreview } from './preview';
 
 export interface GenerateRequest {
   prompt: string;
@@ -21,9 +22,18 @@ export interface GenerateRequest {
 
 export interface GenerateHooks {
   /** After every UNet step of every image. */
-  onProgress?(progress: { image: number; step: number; steps: number; stepMs: number }): void;
+  onProgress?(progress: StepProgress): void;
   /** Asked before every step; true stops the run with `canceled: true`. */
   shouldCancel?(): boolean | Promise<boolean>;
+}
+
+export interface StepProgress {
+  image: number;
+  step: number;
+  steps: number;
+  stepMs: number;
+  /** A small PNG of the image being formed (computed only when called). */
+  preview(): Buffer;
 }
 
 export interface GeneratedImage {
@@ -147,7 +157,14 @@ export class TextToImagePipeline {
       const eps = out.out_sample.data as Float32Array;
       const guided = batch === 2 ? guide(eps, size, args.guidance) : eps;
       latents = scheduler.step(guided, i, latents, draw);
-      hooks.onProgress?.({ image: args.index, step: i + 1, steps, stepMs: performance.now() - t0 });
+      const estimate = scheduler.denoised ?? latents;
+      hooks.onProgress?.({
+        image: args.index,
+        step: i + 1,
+        steps,
+        stepMs: performance.now() - t0,
+        preview: () => latentPreview(estimate, shape[1], shape[3], shape[2]),
+      });
     }
     return { canceled: false, latents, steps };
   }

@@ -50,6 +50,7 @@ export class EulerDiscreteScheduler implements Scheduler {
   private readonly trainSigmas: Float32Array;
   private sigmaList = new Float32Array(0);
   private timestepList: number[] = [];
+  denoised: Float32Array | undefined;
 
   constructor(config: SchedulerConfig) {
     // Unsupported options would silently change the images, so refuse them.
@@ -144,6 +145,7 @@ export class EulerDiscreteScheduler implements Scheduler {
             -sigma / Math.sqrt(sigma * sigma + 1),
             modelOutput,
           );
+    this.denoised = denoised;
     // derivative = (x - x0) / sigma; x_next = x + derivative * dt.
     const derivative = axpby(1 / sigma, sample, -1 / sigma, denoised);
     return axpby(1, sample, dt, derivative);

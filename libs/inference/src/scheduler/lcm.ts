@@ -23,6 +23,7 @@ export class LcmScheduler implements Scheduler {
   private readonly prediction: PredictionType;
   private readonly alphasCumprod: Float32Array;
   private timestepList: number[] = [];
+  denoised: Float32Array | undefined;
 
   constructor(config: SchedulerConfig) {
     if (config.clip_sample || config.thresholding) {
@@ -101,6 +102,7 @@ export class LcmScheduler implements Scheduler {
     const cSkip = SIGMA_DATA ** 2 / (scaled ** 2 + SIGMA_DATA ** 2);
     const cOut = scaled / Math.sqrt(scaled ** 2 + SIGMA_DATA ** 2);
     const denoised = axpby(cOut, predicted, cSkip, sample);
+    this.denoised = denoised;
     if (last) return denoised;
 
     // Re-noise the estimate to the next timestep.

@@ -14,6 +14,8 @@ export interface Scheduler {
     sample: Float32Array,
     noise: () => Float32Array,
   ): Float32Array<ArrayBuffer>;
+  /** The predicted original sample (x0) of the last step: what live previews show. */
+  readonly denoised: Float32Array | undefined;
 }
 
 /**
