@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './generation';
 export * from './queues';
+export * from './routes';
 export * from './rpc';
 export * from './services';

@@ -12,7 +12,7 @@ import { requestIdMiddleware } from './request-id';
 export const API_PREFIX = 'api/v1';
 
 /** Routes that stay at the root: probes, metrics and well-known documents. */
-const UNPREFIXED = [
+export const UNPREFIXED = [
   { path: 'health', method: RequestMethod.GET },
   { path: 'ready', method: RequestMethod.GET },
   { path: 'metrics', method: RequestMethod.GET },
