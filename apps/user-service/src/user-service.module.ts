@@ -13,6 +13,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { PasswordHasher } from './auth/password-hasher';
+import { RefreshCookie } from './auth/refresh-cookie';
 import { RefreshTokensRepository } from './auth/refresh-tokens.repository';
 import type { UserServiceConfig } from './config';
 import { USER_DATABASE } from './database';
@@ -53,6 +54,7 @@ export class UserServiceModule {
         UsersRepository,
         RefreshTokensRepository,
         PasswordHasher,
+        RefreshCookie,
         Outbox,
       ],
     };

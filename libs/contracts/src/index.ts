@@ -4,3 +4,4 @@ export * from './queues';
 export * from './routes';
 export * from './rpc';
 export * from './services';
+export * from './web-client';

@@ -47,16 +47,27 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty()
+  @ApiPropertyOptional({
+    description:
+      'Required from API clients; browser clients (X-Pingvas-Client: web) send the cookie instead',
+  })
+  @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(128)
-  refreshToken!: string;
+  refreshToken?: string;
 }
 
-export class SessionDto {
+export class WebSessionDto {
   @ApiProperty() user!: UserDto;
   @ApiProperty({ description: 'JWT (EdDSA), sent as Authorization: Bearer' }) accessToken!: string;
-  @ApiProperty({ description: 'Opaque; rotated on every refresh' }) refreshToken!: string;
   @ApiProperty({ description: 'Seconds until the access token expires' }) expiresIn!: number;
+}
+
+export class SessionDto extends WebSessionDto {
+  @ApiProperty({
+    description:
+      'Opaque; rotated on every refresh. Browser clients get it as the pingvas_refresh cookie instead',
+  })
+  refreshToken!: string;
 }
