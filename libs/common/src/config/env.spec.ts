@@ -6,7 +6,13 @@ describe('loadBaseConfig', () => {
     expect(config).toEqual({
       processName: 'user-service',
       appEnv: 'dev',
-      http: { host: '0.0.0.0', port: 8001, bodyLimit: '1mb', trustProxy: 'loopback' },
+      http: {
+        host: '0.0.0.0',
+        port: 8001,
+        bodyLimit: '1mb',
+        trustProxy: 'loopback',
+        corsOrigins: [],
+      },
       logLevel: 'info',
       database: { url: 'postgres://postgres@127.0.0.1:5432/pingvas', schema: 'dev_pingvas' },
       redis: { url: 'redis://127.0.0.1:6379/0' },
@@ -30,6 +36,13 @@ describe('loadBaseConfig', () => {
     expect(config.queue.prefix).toBe('bull:prod');
   });
 
+  it('reads CORS_ORIGINS as a list of exact origins', () => {
+    const config = loadBaseConfig('x', 8001, {
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:3000,',
+    });
+    expect(config.http.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:3000']);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadBaseConfig('x', 8001, { PORT: '', DB_SCHEMA: '' }).http.port).toBe(8001);
   });
@@ -47,6 +60,9 @@ describe('loadBaseConfig', () => {
     ['DB_SCHEMA', 'Drop Table', /DB_SCHEMA: must be a lower-case SQL identifier/],
     ['HTTP_BODY_LIMIT', 'lots', /HTTP_BODY_LIMIT: must be a size/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: must be one of/],
+    ['CORS_ORIGINS', '*', /CORS_ORIGINS: must be a comma list of origins/],
+    ['CORS_ORIGINS', 'https://a.example/app', /CORS_ORIGINS: must be a comma list of origins/],
+    ['CORS_ORIGINS', 'ftp://a.example', /CORS_ORIGINS: must be a comma list of origins/],
   ])('refuses %s=%s with a message naming the variable', (variable, value, message) => {
     let error: unknown;
     try {

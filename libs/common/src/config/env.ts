@@ -84,6 +84,28 @@ const channelPrefix = z
 
 const byteSize = z.string().regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb');
 
+/** A comma list of exact origins (`https://app.example.com,http://localhost:3000`), no `*`. */
+const originList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (origins) =>
+      origins.every((origin) => {
+        try {
+          const url = new URL(origin);
+          return ['http:', 'https:'].includes(url.protocol) && url.origin === origin;
+        } catch {
+          return false;
+        }
+      }),
+    { message: 'must be a comma list of origins such as https://app.example.com (no path, no *)' },
+  );
+
 /** Variables every process reads (README lists them with their defaults). */
 export const baseEnvSchema = z.object({
   APP_ENV: z.enum(APP_ENVS, { message: 'must be dev, prod or test' }).default('dev'),
@@ -104,6 +126,7 @@ export const baseEnvSchema = z.object({
   HTTP_BODY_LIMIT: byteSize.default('1mb'),
   SHUTDOWN_TIMEOUT_MS: envInt(0, 600_000).default(10_000),
   TRUST_PROXY: z.string().default('loopback'),
+  CORS_ORIGINS: originList.default(''),
   JWKS_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:8001/.well-known/jwks.json'),
   JWT_ISSUER: z.string().min(1).default('pingvas'),
   JWT_AUDIENCE: z.string().min(1).default('pingvas'),
@@ -113,7 +136,14 @@ export const baseEnvSchema = z.object({
 export interface BaseConfig {
   processName: string;
   appEnv: AppEnv;
-  http: { host: string; port: number; bodyLimit: string; trustProxy: string };
+  http: {
+    host: string;
+    port: number;
+    bodyLimit: string;
+    trustProxy: string;
+    /** Third-party browser origins allowed to call the API (CORS); none by default. */
+    corsOrigins: string[];
+  };
   logLevel: string;
   database: { url: string; schema: string };
   redis: { url: string };
@@ -133,7 +163,13 @@ export function loadBaseConfig(processName: string, defaultPort: number, env: En
   return {
     processName,
     appEnv: e.APP_ENV,
-    http: { host: e.HOST, port: e.PORT, bodyLimit: e.HTTP_BODY_LIMIT, trustProxy: e.TRUST_PROXY },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      bodyLimit: e.HTTP_BODY_LIMIT,
+      trustProxy: e.TRUST_PROXY,
+      corsOrigins: e.CORS_ORIGINS,
+    },
     logLevel: e.LOG_LEVEL,
     database: { url: e.DATABASE_URL, schema: e.DB_SCHEMA ?? `${e.APP_ENV}_pingvas` },
     redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:6379/${REDIS_DB[e.APP_ENV]}` },

@@ -7,6 +7,7 @@ import type { BaseConfig } from '../config/env';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 import { bodyParsers } from './body-parsers';
+import { corsOptions } from './cors';
 import { requestIdMiddleware } from './request-id';
 
 export const API_PREFIX = 'api/v1';
@@ -44,6 +45,8 @@ export async function createHttpApp(
   // Which proxies may set X-Forwarded-For: rate limits key on the client's real address.
   app.set('trust proxy', config.http.trustProxy === 'false' ? false : config.http.trustProxy);
   app.use(requestIdMiddleware);
+  // None by default: only origins named in CORS_ORIGINS may call from another site's pages.
+  if (config.http.corsOrigins.length > 0) app.enableCors(corsOptions(config.http.corsOrigins));
   app.use(httpMetricsMiddleware(app.get(MetricsRegistry)));
   app.use(...bodyParsers(config.http.bodyLimit));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
