@@ -5,6 +5,15 @@ export function reconnectDelay(attempt: number): number {
   return Math.min(100 * 2 ** Math.min(attempt, 5), 2000);
 }
 
+/**
+ * Options of every connection that SUBSCRIBEs. ioredis sends its ready check (INFO) after the
+ * handshake, and Redis accepts a SUBSCRIBE written in between (it is allowed while Redis is
+ * still loading): the connection is then in subscriber mode, INFO is refused with "Can't
+ * execute 'info'", and ioredis fails the connection and every command it holds (ioredis
+ * #2037, #2099). A subscriber needs no ready check: SUBSCRIBE works while Redis loads.
+ */
+export const SUBSCRIBER_CONNECTION = { enableReadyCheck: false } as const satisfies RedisOptions;
+
 /** ioredis connection options (no retry policy: each user sets its own) from a `redis://[user:pass@]host:port/db` or `rediss://` URL. */
 export type RedisConnection = Pick<
   RedisOptions,

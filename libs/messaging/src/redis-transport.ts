@@ -1,7 +1,14 @@
-import { ClientRedis, type ReadPacket, ServerRedis, type WritePacket } from '@nestjs/microservices';
+import {
+  ClientRedis,
+  type ReadPacket,
+  type RedisContext,
+  ServerRedis,
+  type WritePacket,
+} from '@nestjs/microservices';
 import type { RedisOptions as NestRedisOptions } from '@nestjs/microservices';
 import type { RpcErrorPayload } from '@pingvas/contracts';
-import { reconnectDelay } from './redis-options';
+import Redis from 'ioredis';
+import { reconnectDelay, SUBSCRIBER_CONNECTION } from './redis-options';
 
 type TransportOptions = NonNullable<NestRedisOptions['options']> & { namespace: string };
 
@@ -13,7 +20,11 @@ function channelOf(namespace: string, pattern: string): string {
   return `${namespace}:${pattern}`;
 }
 
-/** Nest's Redis server with namespaced channels and reconnection forever. */
+/**
+ * Nest's Redis server with namespaced channels, reconnection forever, a subscriber connection
+ * without the ready check, and no command of its own left to reject unhandled (a rejection
+ * nobody handles stops the process).
+ */
 export class NamespacedRedisServer extends ServerRedis {
   private readonly namespace: string;
 
@@ -32,6 +43,39 @@ export class NamespacedRedisServer extends ServerRedis {
     return super.getHandlerByPattern(
       channel.startsWith(prefix) ? channel.slice(prefix.length) : channel,
     );
+  }
+
+  /** listen() makes the subscriber first, then the publisher. */
+  override createRedisClient(): Redis {
+    const subscriber = !this.subClient;
+    return new Redis({
+      ...this.getClientOptions(),
+      lazyConnect: true,
+      ...(subscriber ? SUBSCRIBER_CONNECTION : {}),
+    });
+  }
+
+  override bindEvents(subClient: Redis, pubClient: Redis): void {
+    subClient.on('message', (channel: string, buffer: string) => {
+      this.handleMessage(channel, buffer, pubClient, channel).catch((err: unknown) =>
+        this.logger.error(`RPC request on ${channel} not handled: ${String(err)}`),
+      );
+    });
+    for (const [pattern, handler] of this.messageHandlers) {
+      const channel = handler.isEventHandler ? pattern : this.getRequestPattern(pattern);
+      subClient
+        .subscribe(channel)
+        .catch((err: unknown) => this.logger.error(`not subscribed to ${channel}: ${String(err)}`));
+    }
+  }
+
+  /** A reply that cannot be sent is the caller's timeout, not this process's crash. */
+  override getPublisher(pub: Redis, pattern: string, id: string, ctx: RedisContext) {
+    const publish = super.getPublisher(pub, pattern, id, ctx) as (r: unknown) => Promise<unknown>;
+    return (response: unknown): Promise<unknown> =>
+      Promise.resolve()
+        .then(() => publish(response))
+        .catch((err: unknown) => this.logger.warn(`reply on ${pattern} not sent: ${String(err)}`));
   }
 
   /** Boots even while Redis is down; subscriptions are queued and sent once it answers. */
@@ -56,8 +100,9 @@ export const NO_SUBSCRIBER: RpcErrorPayload = {
 };
 
 /**
- * Nest's Redis client with namespaced channels, reconnection forever, and one more rule: a
- * request that reaches no subscriber fails at once instead of waiting for its timeout.
+ * Nest's Redis client with namespaced channels, reconnection forever, a subscriber connection
+ * without the ready check, no command left to reject unhandled, and one more rule: a request
+ * that reaches no subscriber fails at once instead of waiting for its timeout.
  */
 export class NamespacedRedisClient extends ClientRedis {
   private readonly namespace: string;
@@ -78,6 +123,30 @@ export class NamespacedRedisClient extends ClientRedis {
 
   override createRetryStrategy(times: number): number | undefined {
     return this.isManuallyClosed ? undefined : reconnectDelay(times);
+  }
+
+  /** connect() makes the publisher first, then the subscriber. */
+  override createClient(): Redis {
+    const subscriber = Boolean(this.pubClient) && !this.subClient;
+    return new Redis({
+      ...this.getClientOptions(),
+      lazyConnect: true,
+      ...(subscriber ? SUBSCRIBER_CONNECTION : {}),
+    });
+  }
+
+  /** A reply channel is left when its last request ends (Nest's teardown, made safe). */
+  protected override unsubscribeFromChannel(channel: string): void {
+    const count = this.subscriptionsCount.get(channel);
+    // No entry: the map was cleared when the connection closed, so nothing is subscribed here.
+    if (count === undefined) return;
+    this.subscriptionsCount.set(channel, count - 1);
+    if (count - 1 > 0) return;
+    (this.subClient as Redis | null)
+      ?.unsubscribe(channel)
+      .catch((err: unknown) =>
+        this.logger.warn(`could not unsubscribe from ${channel}: ${String(err)}`),
+      );
   }
 
   protected override publish(

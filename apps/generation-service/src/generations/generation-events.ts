@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type BaseConfig } from '@pingvas/common';
 import { type GenerationEvent, GenerationChannels } from '@pingvas/contracts';
-import { reconnectDelay, redisOptionsFromUrl } from '@pingvas/messaging';
+import { reconnectDelay, redisOptionsFromUrl, SUBSCRIBER_CONNECTION } from '@pingvas/messaging';
 import Redis from 'ioredis';
 
 type Listener = (event: GenerationEvent) => void;
@@ -23,15 +23,17 @@ export class GenerationEvents implements OnApplicationShutdown {
 
   constructor(@Inject(APP_CONFIG) private readonly config: BaseConfig) {
     this.channel = GenerationChannels.events(config.queue.prefix);
-    this.publisher = this.connection();
+    this.publisher = this.connection('publisher');
   }
 
-  private connection(): Redis {
+  private connection(role: 'publisher' | 'subscriber'): Redis {
     const redis = new Redis({
       ...redisOptionsFromUrl(this.config.redis.url),
       retryStrategy: reconnectDelay,
       maxRetriesPerRequest: 1,
+      ...(role === 'subscriber' ? SUBSCRIBER_CONNECTION : {}),
     });
+    // Outages show in /ready and in the calls that fail; an unhandled 'error' would crash.
     redis.on('error', () => undefined);
     return redis;
   }
@@ -79,7 +81,7 @@ export class GenerationEvents implements OnApplicationShutdown {
 
   private ensureSubscribed(): Promise<unknown> {
     if (!this.subscribed) {
-      const subscriber = (this.subscriber = this.connection());
+      const subscriber = (this.subscriber = this.connection('subscriber'));
       subscriber.on('message', (_channel: string, message: string) => this.dispatch(message));
       this.subscribed = subscriber.subscribe(this.channel).catch((err: unknown) => {
         this.subscribed = undefined;
