@@ -1,9 +1,14 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_CONFIG } from '@pingvas/common';
 import { QueueNames } from '@pingvas/contracts';
 import type { BlobStorage } from '@pingvas/storage';
-import { scheduleEvery } from '@pingvas/messaging';
+import { type ScheduledJob, scheduleEvery } from '@pingvas/messaging';
 import type { Job, Queue } from 'bullmq';
 import type { GalleryServiceConfig } from '../config';
 import { BLOB_STORAGE } from '../storage.provider';
@@ -18,8 +23,12 @@ const BATCH = 200;
  * a tombstone with `files_removed_at`.
  */
 @Processor(QueueNames.galleryMaintenance)
-export class DeletedFilesCleanup extends WorkerHost implements OnApplicationBootstrap {
+export class DeletedFilesCleanup
+  extends WorkerHost
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(DeletedFilesCleanup.name);
+  private schedule?: ScheduledJob;
 
   constructor(
     private readonly images: ImagesRepository,
@@ -30,13 +39,17 @@ export class DeletedFilesCleanup extends WorkerHost implements OnApplicationBoot
     super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await scheduleEvery(
+  onApplicationBootstrap(): void {
+    this.schedule = scheduleEvery(
       this.queue,
       REMOVE_DELETED_FILES,
       this.config.files.cleanupIntervalMs,
       this.logger,
     );
+  }
+
+  onApplicationShutdown(): void {
+    this.schedule?.stop();
   }
 
   async process(job: Job): Promise<{ removed: number }> {

@@ -1,8 +1,13 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_CONFIG } from '@pingvas/common';
 import { QueueNames } from '@pingvas/contracts';
-import { scheduleEvery } from '@pingvas/messaging';
+import { type ScheduledJob, scheduleEvery } from '@pingvas/messaging';
 import type { Job, Queue } from 'bullmq';
 import type { PaymentServiceConfig } from '../config';
 import { CreditLedger } from './credit-ledger';
@@ -14,8 +19,12 @@ export const EXPIRE_RESERVATIONS = 'reservations.expire';
  * One scheduler entry exists however many replicas start; each run is idempotent.
  */
 @Processor(QueueNames.paymentMaintenance)
-export class ReservationExpiry extends WorkerHost implements OnApplicationBootstrap {
+export class ReservationExpiry
+  extends WorkerHost
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(ReservationExpiry.name);
+  private schedule?: ScheduledJob;
 
   constructor(
     private readonly ledger: CreditLedger,
@@ -25,13 +34,17 @@ export class ReservationExpiry extends WorkerHost implements OnApplicationBootst
     super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await scheduleEvery(
+  onApplicationBootstrap(): void {
+    this.schedule = scheduleEvery(
       this.queue,
       EXPIRE_RESERVATIONS,
       this.config.reservations.sweepIntervalMs,
       this.logger,
     );
+  }
+
+  onApplicationShutdown(): void {
+    this.schedule?.stop();
   }
 
   async process(job: Job): Promise<{ expired: number }> {
