@@ -1,5 +1,6 @@
 export * from './messaging.module';
 export * from './redis-options';
+export * from './redis-persistence';
 export * from './redis-transport';
 export * from './rpc-client';
 export * from './rpc-errors';

@@ -1,20 +1,29 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { APP_CONFIG, type BaseConfig, ReadinessRegistry } from '@pingvas/common';
 import Redis from 'ioredis';
 import { reconnectDelay, redisOptionsFromUrl } from './redis-options';
+import { checkRedisPersistence } from './redis-persistence';
 
 const FIRST_CONNECT_WAIT_MS = 2000;
 
 /**
  * `/ready`'s `redis` check: a dedicated connection with no offline queue, so a ping while
- * Redis is away fails at once instead of waiting for a reconnect.
+ * Redis is away fails at once instead of waiting for a reconnect. It also checks, once
+ * connected, that a production Redis persists (AOF).
  */
 @Injectable()
 export class RedisReadiness implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Redis');
   private readonly redis: Redis;
 
   constructor(
-    @Inject(APP_CONFIG) config: BaseConfig,
+    @Inject(APP_CONFIG) private readonly config: BaseConfig,
     private readonly registry: ReadinessRegistry,
   ) {
     this.redis = new Redis({
@@ -33,8 +42,15 @@ export class RedisReadiness implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise((resolve) => (timer = setTimeout(resolve, FIRST_CONNECT_WAIT_MS)));
-    await Promise.race([this.redis.connect().catch(() => undefined), waited]);
+    const connected = this.redis.connect().then(
+      () => true,
+      () => false,
+    );
+    await Promise.race([connected, waited]);
     clearTimeout(timer);
+    void connected.then(async (ok) => {
+      if (ok) await checkRedisPersistence(this.redis, this.config.appEnv, this.logger);
+    });
     this.registry.register({
       name: 'redis',
       check: async () => {
