@@ -4,7 +4,9 @@ import express, {
   type RequestHandler,
   type Response,
 } from 'express';
+import { AppError } from '../errors/app-error';
 import { toAppError } from '../errors/to-app-error';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './input-limits';
 
 export type RequestWithRawBody = Request & { rawBody?: Buffer };
 
@@ -12,10 +14,21 @@ export type RequestWithRawBody = Request & { rawBody?: Buffer };
 export const RAW_BODY_PATH = /^\/api\/v1\/webhooks\//;
 
 /**
- * JSON and form parsers with a size limit. Their failures (bad JSON, too large, bad charset)
- * become AppErrors here, so the error filter answers them with a precise code. Webhook routes
- * get the raw bytes instead (`req.body` is a Buffer), so a signature is verified before
- * anything is parsed.
+ * A body nested deeper than any DTO is refused right after parsing: the recursive walks that come
+ * later (ValidationPipe's prototype-key stripping, class-transformer) would overflow the stack.
+ */
+function refuseDeepNesting(req: Request, _res: Response, next: NextFunction): void {
+  if (!nestsDeeperThan(req.body, MAX_JSON_DEPTH)) return next();
+  next(
+    new AppError('BODY_TOO_DEEP', `The request body nests deeper than ${MAX_JSON_DEPTH} levels`),
+  );
+}
+
+/**
+ * JSON and form parsers with a size limit and a nesting limit. Their failures (bad JSON, too
+ * large, too deep, bad charset) become AppErrors here, so the error filter answers them with a
+ * precise code. Webhook routes get the raw bytes instead (`req.body` is a Buffer), so a
+ * signature is verified before anything is parsed.
  */
 export function bodyParsers(limit: string): RequestHandler[] {
   const raw = express.raw({ limit, type: () => true });
@@ -25,6 +38,7 @@ export function bodyParsers(limit: string): RequestHandler[] {
   const parsers = [
     express.json({ limit, verify: keepRaw }),
     express.urlencoded({ limit, extended: false, verify: keepRaw }),
+    refuseDeepNesting,
   ];
   return [
     (req: Request, res: Response, next: NextFunction) => {
