@@ -1,5 +1,6 @@
 import { type BaseConfig, type Env, envInt, loadBaseConfig, parseEnv } from '@pingvas/common';
 import { SERVICES } from '@pingvas/contracts';
+import { loadStorageConfig, type StorageConfig } from '@pingvas/storage';
 import { z } from 'zod';
 
 const generationEnvSchema = z.object({
@@ -23,6 +24,8 @@ export interface GenerationServiceConfig extends BaseConfig {
     sweepGraceMs: number;
     sseMaxMs: number;
   };
+  /** The blob store the worker writes PNGs to: read to adopt a lost job's finished images. */
+  storage: StorageConfig;
 }
 
 export function loadGenerationServiceConfig(env: Env): GenerationServiceConfig {
@@ -37,5 +40,6 @@ export function loadGenerationServiceConfig(env: Env): GenerationServiceConfig {
       sweepGraceMs: e.GENERATION_SWEEP_GRACE_MS,
       sseMaxMs: e.SSE_MAX_MS,
     },
+    storage: loadStorageConfig(SERVICES.generation.name, env),
   };
 }

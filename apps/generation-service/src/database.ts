@@ -2,6 +2,7 @@ import type { ServiceDatabase } from '@pingvas/database';
 import { outboxEntity } from '@pingvas/messaging';
 import { CreateGenerations1795600000000 } from './migrations/1795600000000-CreateGenerations';
 import { IndexGenerationsCreated1795800000000 } from './migrations/1795800000000-IndexGenerationsCreated';
+import { AddGenerationsEnqueuedAt1796100000000 } from './migrations/1796100000000-AddGenerationsEnqueuedAt';
 
 /**
  * The tables generation-service owns (DESIGN §3). Generations change state only through
@@ -10,5 +11,9 @@ import { IndexGenerationsCreated1795800000000 } from './migrations/1795800000000
 export const GENERATION_DATABASE: ServiceDatabase = {
   service: 'generation',
   entities: [outboxEntity('generation')],
-  migrations: [CreateGenerations1795600000000, IndexGenerationsCreated1795800000000],
+  migrations: [
+    CreateGenerations1795600000000,
+    IndexGenerationsCreated1795800000000,
+    AddGenerationsEnqueuedAt1796100000000,
+  ],
 };

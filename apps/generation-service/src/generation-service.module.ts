@@ -3,6 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule, PlatformModule } from '@pingvas/common';
 import { QueueNames } from '@pingvas/contracts';
 import { DatabaseModule } from '@pingvas/database';
+import { blobStorageProvider } from '@pingvas/storage';
 import {
   createSystemController,
   MessagingModule,
@@ -15,11 +16,13 @@ import { GENERATION_DATABASE } from './database';
 import { CreditSettlement } from './generations/credit-settlement';
 import { GenerationEvents } from './generations/generation-events';
 import { GenerationMetrics } from './generations/generation-metrics';
+import { GenerationOutcomes } from './generations/generation-outcomes';
 import { GenerationStream } from './generations/generation-stream';
 import { GenerationsController } from './generations/generations.controller';
 import { GenerationsRepository } from './generations/generations.repository';
 import { GenerationViews } from './generations/generation-views';
 import { GenerationsService } from './generations/generations.service';
+import { LostGenerations } from './generations/lost-generations';
 import { QueueInfo } from './generations/queue-info';
 import { ResultsConsumer } from './generations/results.consumer';
 import { Sweeper } from './generations/sweeper';
@@ -55,9 +58,12 @@ export class GenerationServiceModule {
         CreditSettlement,
         TierQueues,
         QueueInfo,
+        GenerationOutcomes,
+        LostGenerations,
         ResultsConsumer,
         Sweeper,
         Outbox,
+        blobStorageProvider,
       ],
     };
   }

@@ -97,6 +97,8 @@ export interface StackOptions {
   generationEnv?: Env;
   /** Also boot gallery-service (it takes the `gallery-ingest` jobs). */
   gallery?: boolean;
+  /** Every process (and `queue()`) on this Redis, e.g. a TestRedisServer a test restarts. */
+  redisUrl?: string;
 }
 
 /**
@@ -115,11 +117,14 @@ export async function bootGenerationStack(options: StackOptions = {}): Promise<G
       unetHiddenLayers: 4,
     });
 
+  const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
+  const redis = { REDIS_URL: redisUrl };
   const users = await bootUserService(namespace, {
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     ADMIN_EMAILS: ADMIN_EMAIL,
+    ...redis,
   });
-  const jwks = { JWKS_URL: `${users.url}/.well-known/jwks.json` };
+  const jwks = { JWKS_URL: `${users.url}/.well-known/jwks.json`, ...redis };
   const payment = await bootPaymentService(namespace, jwks);
   const modelSchema = await createTestSchema(TEST_DATABASE_URL, MODEL_DATABASE);
   const modelConfig = loadModelServiceConfig(
@@ -137,6 +142,7 @@ export async function bootGenerationStack(options: StackOptions = {}): Promise<G
       namespace,
       extra: {
         ...jwks,
+        STORAGE_DIR: storageDir,
         GENERATION_RATE_LIMIT_PER_MINUTE: '100000',
         GENERATION_SWEEP_INTERVAL_MS: '500',
         GENERATION_SWEEP_GRACE_MS: '2000',
@@ -194,8 +200,10 @@ export async function bootGenerationStack(options: StackOptions = {}): Promise<G
       if (!queue) {
         queue = new Queue(name, {
           prefix: namespace,
-          connection: { url: TEST_REDIS_URL } as never,
+          connection: { url: redisUrl } as never,
         });
+        // A test that restarts Redis sees the outage in its own assertions, not on stderr.
+        queue.on('error', () => undefined);
         queues.set(name, queue);
       }
       return queue;
@@ -238,7 +246,7 @@ export async function bootGenerationStack(options: StackOptions = {}): Promise<G
     async startWorker(extra = {}) {
       const port = await sparePort();
       const child = spawnBuilt('apps/gpu-worker/src/main.js', {
-        ...testEnv({ schema: 'unused_by_worker', namespace, port, extra: {} }),
+        ...testEnv({ schema: 'unused_by_worker', namespace, port, redisUrl }),
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
         MODELS_DIR: modelsDir,
         STORAGE_DIR: storageDir,

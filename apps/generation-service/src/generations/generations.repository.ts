@@ -1,116 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import type { GenerationParams, GenerationStatus, StoredImage, Tier } from '@pingvas/contracts';
+import type { GenerationStatus } from '@pingvas/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { GenerationMetrics } from './generation-metrics';
+import {
+  type Finish,
+  type GenerationRow,
+  type ImageRow,
+  type NewGeneration,
+  toImage,
+  toRow,
+} from './generation-row';
 
-export interface GenerationRow {
-  id: string;
-  userId: string;
-  status: GenerationStatus;
-  prompt: string;
-  negativePrompt: string | null;
-  modelId: string;
-  modelName: string;
-  modelPath: string;
-  boardId: string | null;
-  params: GenerationParams;
-  tier: Tier;
-  queue: string;
-  cost: number;
-  idempotencyKey: string | null;
-  requestHash: string | null;
-  attempts: number;
-  stepsDone: number;
-  provider: string | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-  settlement: 'capture' | 'release' | null;
-  settledAt: Date | null;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  updatedAt: Date;
-}
-
-export interface ImageRow extends StoredImage {
-  id: string;
-  generationId: string;
-}
-
-export type NewGeneration = Pick<
-  GenerationRow,
-  | 'id'
-  | 'userId'
-  | 'prompt'
-  | 'negativePrompt'
-  | 'modelId'
-  | 'modelName'
-  | 'modelPath'
-  | 'boardId'
-  | 'params'
-  | 'tier'
-  | 'queue'
-  | 'cost'
-  | 'idempotencyKey'
-  | 'requestHash'
->;
-
-export interface Finish {
-  status: 'succeeded' | 'failed' | 'canceled' | 'rejected';
-  /** What the held credits need: capture on success, release otherwise, none when none are held. */
-  settlement: 'capture' | 'release' | null;
-  stepsDone?: number;
-  provider?: string | null;
-  error?: { code: string; message: string } | null;
-  startedAt?: Date | null;
-  finishedAt?: Date;
-  /** Only these statuses may move to the final one (every transition is conditional). */
-  from: GenerationStatus[];
-}
-
-function toRow(r: Record<string, unknown>): GenerationRow {
-  return {
-    id: String(r.id),
-    userId: String(r.user_id),
-    status: r.status as GenerationStatus,
-    prompt: String(r.prompt),
-    negativePrompt: (r.negative_prompt as string | null) ?? null,
-    modelId: String(r.model_id),
-    modelName: String(r.model_name),
-    modelPath: String(r.model_path),
-    boardId: (r.board_id as string | null) ?? null,
-    params: r.params as GenerationParams,
-    tier: r.tier as Tier,
-    queue: String(r.queue),
-    cost: Number(r.cost),
-    idempotencyKey: (r.idempotency_key as string | null) ?? null,
-    requestHash: (r.request_hash as string | null) ?? null,
-    attempts: Number(r.attempts),
-    stepsDone: Number(r.steps_done),
-    provider: (r.provider as string | null) ?? null,
-    errorCode: (r.error_code as string | null) ?? null,
-    errorMessage: (r.error_message as string | null) ?? null,
-    settlement: (r.settlement as 'capture' | 'release' | null) ?? null,
-    settledAt: (r.settled_at as Date | null) ?? null,
-    createdAt: r.created_at as Date,
-    startedAt: (r.started_at as Date | null) ?? null,
-    finishedAt: (r.finished_at as Date | null) ?? null,
-    updatedAt: r.updated_at as Date,
-  };
-}
-
-function toImage(r: Record<string, unknown>): ImageRow {
-  return {
-    id: String(r.id),
-    generationId: String(r.generation_id),
-    index: Number(r.index),
-    width: Number(r.width),
-    height: Number(r.height),
-    seed: Number(r.seed),
-    storageKey: String(r.storage_key),
-    bytes: Number(r.bytes),
-  };
-}
+export type { Finish, GenerationRow, ImageRow, NewGeneration } from './generation-row';
 
 /** Every state change is one conditional UPDATE, so concurrent actors cannot both win. */
 @Injectable()
@@ -172,6 +73,16 @@ export class GenerationsRepository {
     return Number(n);
   }
 
+  /** One user's queued and running generations (the slots the plan limits). */
+  async inFlightOf(userId: string): Promise<GenerationRow[]> {
+    const rows = await this.q().query(
+      `SELECT * FROM "generations" WHERE "user_id" = $1 AND "status" IN ('queued', 'running')
+       ORDER BY "created_at"`,
+      [userId],
+    );
+    return rows.map(toRow);
+  }
+
   async insert(manager: EntityManager, g: NewGeneration): Promise<GenerationRow> {
     const rows = await manager.query(
       `INSERT INTO "generations" ("id", "user_id", "status", "prompt", "negative_prompt", "model_id",
@@ -196,6 +107,14 @@ export class GenerationsRepository {
       ],
     );
     return toRow(rows[0]);
+  }
+
+  /** Its job is in the tier queue: from now on a missing job means Redis lost it. */
+  async markEnqueued(id: string): Promise<void> {
+    await this.q().query(
+      `UPDATE "generations" SET "enqueued_at" = now() WHERE "id" = $1 AND "enqueued_at" IS NULL`,
+      [id],
+    );
   }
 
   async markRunning(id: string, startedAt: Date, attempt: number): Promise<boolean> {

@@ -9,6 +9,7 @@ import type { GenerationMetrics } from './generation-metrics';
 import type { GenerationViews } from './generation-views';
 import type { GenerationsRepository } from './generations.repository';
 import { generationCost, GenerationsService, requestHash } from './generations.service';
+import type { LostGenerations } from './lost-generations';
 import type { TierQueues } from './tier-queues';
 
 const MODEL: ResolvedModel = {
@@ -42,6 +43,7 @@ function setup() {
     {} as CreditSettlement,
     { submittedOne: jest.fn() } as unknown as GenerationMetrics,
     {} as GenerationViews,
+    {} as LostGenerations,
   );
   return { sut, mocks: { rpc, repo } };
 }

@@ -1,12 +1,10 @@
-import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppError, currentRequestId } from '@pingvas/common';
 import {
   FINAL_STATUSES,
   type GenerationJob,
-  type GenerationParams,
   type GenerationStatus,
-  type PlanForUser,
   QueueNames,
   type ResolvedModel,
   RpcPatterns,
@@ -14,11 +12,13 @@ import {
 import { RpcClient } from '@pingvas/messaging';
 import type { GenerationServiceConfig } from '../config';
 import { CreditSettlement } from './credit-settlement';
-import { type CreateGenerationDto, MAX_SEED } from './generation.dto';
+import type { CreateGenerationDto } from './generation.dto';
+import { generationParams } from './generation-params';
 import { GenerationEvents } from './generation-events';
 import { GenerationMetrics } from './generation-metrics';
 import { type GenerationView, GenerationViews } from './generation-views';
 import { type GenerationRow, GenerationsRepository } from './generations.repository';
+import { LostGenerations } from './lost-generations';
 import { TierQueues } from './tier-queues';
 
 const IDEMPOTENCY_WINDOW_HOURS = 24;
@@ -58,6 +58,7 @@ export class GenerationsService {
     private readonly settlement: CreditSettlement,
     private readonly metrics: GenerationMetrics,
     private readonly views: GenerationViews,
+    private readonly lost: LostGenerations,
   ) {}
 
   async submit(
@@ -78,9 +79,12 @@ export class GenerationsService {
       modelId: body.modelId,
       tier: plan.tier,
     });
-    const params = this.paramsFor(body, model, plan);
+    const params = generationParams(body, model, plan);
     const cost = generationCost(model, params.steps, params.count);
     const id = randomUUID();
+    // A job Redis lost must not hold one of the plan's slots until the sweeper's grace ends.
+    if ((await this.repo.countInFlight(userId)) >= plan.limits.maxJobsInFlight)
+      await this.lost.releaseSlotsOf(userId);
 
     const created = await this.repo.dataSource.transaction(async (m) => {
       await this.repo.lockUser(m, userId);
@@ -130,6 +134,12 @@ export class GenerationsService {
       await this.failBeforeQueue(row, 'The job queue is unavailable; nothing was charged');
       throw new AppError('UPSTREAM_UNAVAILABLE', 'The job queue is unavailable; try again');
     }
+    // Best effort: without the mark, a lost job is still found, only after the sweeper's grace.
+    await this.repo
+      .markEnqueued(row.id)
+      .catch((err: unknown) =>
+        this.logger.warn({ generationId: id, err: String(err) }, 'enqueued_at not recorded'),
+      );
     this.metrics.submittedOne(row.tier);
     void this.events.announceJob(row.queue);
     void this.events.publish({ generationId: id, type: 'queued', data: { queue: row.queue } });
@@ -202,47 +212,6 @@ export class GenerationsService {
       position,
       createdAt: row.createdAt.toISOString(),
     };
-  }
-
-  private paramsFor(
-    body: CreateGenerationDto,
-    model: ResolvedModel,
-    plan: PlanForUser,
-  ): GenerationParams {
-    const params: GenerationParams = {
-      width: body.width ?? model.defaults.width,
-      height: body.height ?? model.defaults.height,
-      steps: body.steps ?? model.defaults.steps,
-      guidanceScale: body.guidanceScale ?? model.defaults.guidanceScale,
-      seed: body.seed ?? randomInt(0, MAX_SEED),
-      count: body.count ?? 1,
-      scheduler: model.defaults.scheduler,
-    };
-    const problems: string[] = [];
-    const maxSide = Math.min(model.limits.maxSide, plan.limits.maxSide);
-    for (const side of ['width', 'height'] as const) {
-      const value = params[side];
-      if (value % 8 !== 0) problems.push(`${side} must be a multiple of 8`);
-      if (value < model.limits.minSide)
-        problems.push(`${side} must be at least ${model.limits.minSide} for ${model.name}`);
-      if (value > maxSide) {
-        problems.push(
-          value > plan.limits.maxSide
-            ? `${side} must be at most ${plan.limits.maxSide} on the ${plan.tier} plan`
-            : `${side} must be at most ${model.limits.maxSide} for ${model.name}`,
-        );
-      }
-    }
-    if (params.steps > model.limits.maxSteps)
-      problems.push(`steps must be at most ${model.limits.maxSteps} for ${model.name}`);
-    if (params.count > plan.limits.maxImagesPerGeneration) {
-      problems.push(
-        `count must be at most ${plan.limits.maxImagesPerGeneration} on the ${plan.tier} plan`,
-      );
-    }
-    if (problems.length > 0)
-      throw new AppError('VALIDATION_FAILED', problems.join('; '), { problems });
-    return params;
   }
 
   private jobOf(row: GenerationRow): GenerationJob {
