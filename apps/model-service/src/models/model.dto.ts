@@ -1,18 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Nested, Optional } from '@pingvas/common';
 import { TIERS, type Tier } from '@pingvas/contracts';
-import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
-  IsOptional,
   IsString,
   Matches,
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
 
 export class ModelDefaultsDto {
@@ -52,32 +50,20 @@ export class RegisterModelDto {
 
   @ApiProperty({ example: 'sd-turbo', maxLength: 64 }) @IsString() @MaxLength(64) family!: string;
 
-  @ApiProperty() @ValidateNested() @Type(() => ModelDefaultsDto) defaults!: ModelDefaultsDto;
-  @ApiProperty() @ValidateNested() @Type(() => ModelLimitsDto) limits!: ModelLimitsDto;
-  @ApiProperty() @ValidateNested() @Type(() => ModelCostDto) cost!: ModelCostDto;
+  @ApiProperty() @Nested(() => ModelDefaultsDto) defaults!: ModelDefaultsDto;
+  @ApiProperty() @Nested(() => ModelLimitsDto) limits!: ModelLimitsDto;
+  @ApiProperty() @Nested(() => ModelCostDto) cost!: ModelCostDto;
   @ApiProperty({ enum: TIERS }) @IsIn(TIERS) minTier!: Tier;
 }
 
 export class UpdateModelDto {
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional() @Optional() @IsBoolean() enabled?: boolean;
   @ApiPropertyOptional({ description: 'true makes this the default model' })
-  @IsOptional()
+  @Optional()
   @IsIn([true])
   isDefault?: true;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ModelDefaultsDto)
-  defaults?: ModelDefaultsDto;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ModelLimitsDto)
-  limits?: ModelLimitsDto;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ModelCostDto)
-  cost?: ModelCostDto;
-  @ApiPropertyOptional({ enum: TIERS }) @IsOptional() @IsIn(TIERS) minTier?: Tier;
+  @ApiPropertyOptional() @Optional() @Nested(() => ModelDefaultsDto) defaults?: ModelDefaultsDto;
+  @ApiPropertyOptional() @Optional() @Nested(() => ModelLimitsDto) limits?: ModelLimitsDto;
+  @ApiPropertyOptional() @Optional() @Nested(() => ModelCostDto) cost?: ModelCostDto;
+  @ApiPropertyOptional({ enum: TIERS }) @Optional() @IsIn(TIERS) minTier?: Tier;
 }

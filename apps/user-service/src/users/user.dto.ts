@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { Optional } from '@pingvas/common';
+import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { UserEntity } from './user.entity';
 
 export class UserDto {
@@ -21,21 +22,21 @@ export class UserDto {
 }
 
 export class UpdateMeDto {
-  @ApiPropertyOptional({ maxLength: 100, nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ maxLength: 100, nullable: true, description: 'null or blank: none' })
+  @Optional({ nullable: true })
   @IsString()
   @MaxLength(100)
-  displayName?: string;
+  displayName?: string | null;
 
   @ApiPropertyOptional({ description: 'Required to change the password' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MinLength(1)
   @MaxLength(256)
   currentPassword?: string;
 
   @ApiPropertyOptional({ minLength: 10, maxLength: 256 })
-  @IsOptional()
+  @Optional()
   @IsString()
   newPassword?: string;
 }

@@ -45,7 +45,7 @@ export class UsersService {
     }
     await this.users.update(user.id, {
       ...(changes.displayName !== undefined
-        ? { displayName: changes.displayName.trim() || null }
+        ? { displayName: changes.displayName?.trim() || null }
         : {}),
       ...(changes.newPassword !== undefined
         ? { passwordHash: await this.hasher.hash(changes.newPassword) }
