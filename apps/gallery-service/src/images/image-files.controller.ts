@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Authenticated, type AuthPrincipal, OptionalUser } from '@pingvas/common';
 import type { Request, Response } from 'express';
 import { ImageFileParams, SignedFileQuery } from './image.dto';
@@ -18,7 +18,6 @@ export class ImageFilesController {
 
   @Get(':id/:variant')
   @Authenticated({ optional: true })
-  @ApiParam({ name: 'variant', enum: ['file', 'thumbnail'] })
   @ApiProduces('image/png', 'image/webp')
   @ApiOperation({
     summary:

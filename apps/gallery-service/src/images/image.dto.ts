@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -78,6 +78,7 @@ export class ListImagesDto extends ImageFiltersDto {
 }
 
 export class ImageIdParam {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
 }
@@ -105,17 +106,20 @@ export class BulkDeleteDto {
 }
 
 export class ImageFileParams extends ImageIdParam {
+  @ApiProperty({ enum: ['file', 'thumbnail'] })
   @IsIn(['file', 'thumbnail'])
   variant!: 'file' | 'thumbnail';
 }
 
 export class SignedFileQuery {
+  @ApiPropertyOptional({ description: 'Expiry of a signed URL (Unix seconds)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   exp?: number;
 
+  @ApiPropertyOptional({ description: 'Signature of a signed URL' })
   @IsOptional()
   @IsString()
   @MaxLength(100)

@@ -113,6 +113,7 @@ export class ListGenerationsDto {
 }
 
 export class GenerationIdParam {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
 }

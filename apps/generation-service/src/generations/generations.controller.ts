@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Authenticated, type AuthPrincipal, CurrentUser, idempotencyKey } from '@pingvas/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Authenticated, type AuthPrincipal, CurrentUser, IdempotencyKey } from '@pingvas/common';
 import { RateLimit } from '@pingvas/messaging';
 import type { Response } from 'express';
 import { CreateGenerationDto, GenerationIdParam, ListGenerationsDto } from './generation.dto';
@@ -23,18 +23,17 @@ export class GenerationsController {
   @Post('generations')
   @HttpCode(202)
   @RateLimit('user')
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'The same key and body within 24 h answer the same generation, charged once',
-  })
   @ApiOperation({ summary: 'Submit a prompt: credits are held and the job queued for your tier' })
   submit(
     @CurrentUser() caller: AuthPrincipal,
     @Body() body: CreateGenerationDto,
-    @Headers('idempotency-key') key?: string,
+    @IdempotencyKey({
+      required: false,
+      description: 'The same key and body within 24 h answer the same generation, charged once',
+    })
+    key: string | undefined,
   ) {
-    return this.generations.submit(caller.userId, body, idempotencyKey(key, false));
+    return this.generations.submit(caller.userId, body, key);
   }
 
   @Get('generations')

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, type AuthPrincipal, CurrentUser } from '@pingvas/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, type AuthPrincipal, CurrentUser, IdempotencyKey } from '@pingvas/common';
 import { AdminGrantDto, LedgerQueryDto, UserIdParam } from './credits.dto';
 import { CreditsService } from './credits.service';
 
@@ -33,12 +33,11 @@ export class CreditsController {
   @Post('admin/credits/grants')
   @HttpCode(200)
   @Authenticated({ role: 'admin' })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'The same key grants once' })
   @ApiOperation({ summary: 'Grant credits to a user (admin), once per Idempotency-Key' })
   grant(
     @CurrentUser() caller: AuthPrincipal,
     @Body() body: AdminGrantDto,
-    @Headers('idempotency-key') key?: string,
+    @IdempotencyKey({ required: true, description: 'The same key grants once' }) key: string,
   ) {
     return this.credits.adminGrant(body, key, caller.userId);
   }

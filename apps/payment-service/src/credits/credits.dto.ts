@@ -47,6 +47,7 @@ export class AdminGrantDto {
 }
 
 export class UserIdParam {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   userId!: string;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppError, idempotencyKey } from '@pingvas/common';
+import { AppError } from '@pingvas/common';
 import { DataSource } from 'typeorm';
 import { type Plan, PlansRepository } from '../plans/plans.repository';
 import { CreditLedger, type LedgerEntry } from './credit-ledger';
@@ -43,14 +43,13 @@ export class CreditsService {
    */
   async adminGrant(
     grant: AdminGrantDto,
-    idempotencyKeyHeader: string | undefined,
+    idempotencyKey: string,
     adminId: string,
   ): Promise<BalanceView & { applied: boolean }> {
-    const givenKey = idempotencyKey(idempotencyKeyHeader, true);
     const fingerprint = createHash('sha256')
       .update(JSON.stringify([grant.userId, grant.amount, grant.reason]))
       .digest('hex');
-    const key = `admin-${givenKey}`;
+    const key = `admin-${idempotencyKey}`;
     const applied = await this.ledger.grant(grant.userId, grant.amount, 'admin_grant', {
       key,
       reference: fingerprint,
