@@ -9,9 +9,16 @@ export const SERVICES = {
 
 export const GPU_WORKER = { name: 'gpu-worker', port: 9091 } as const;
 
+/**
+ * The web app's origin (DESIGN §14). Locally it is the edge, `apps/edge`: it serves the built
+ * `apps/web` and forwards `/api/v1` by the route table; in Kubernetes an Ingress and the web
+ * chart's nginx do the same. `npm start` reads WEB_PORT for it.
+ */
+export const WEB = { name: 'web', port: 8080, app: 'edge' } as const;
+
 export type ServiceKey = keyof typeof SERVICES;
 export type ServiceName = (typeof SERVICES)[ServiceKey]['name'];
-export type ProcessName = ServiceName | typeof GPU_WORKER.name;
+export type ProcessName = ServiceName | typeof GPU_WORKER.name | typeof WEB.name;
 
 export const SERVICE_KEYS = Object.keys(SERVICES) as ServiceKey[];
 

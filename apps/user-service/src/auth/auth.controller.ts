@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiConflictResponse,
-  ApiCookieAuth,
   ApiForbiddenResponse,
   ApiHeader,
   ApiOperation,
@@ -60,7 +59,6 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @RateLimit('ip')
-  @ApiCookieAuth(REFRESH_COOKIE.name)
   @ApiOperation({ summary: 'Trade a refresh token for a new pair (the old one stops working)' })
   @ApiUnauthorizedResponse({
     description: 'INVALID_REFRESH_TOKEN, or REFRESH_REUSED (the sign-in is closed)',
@@ -85,7 +83,6 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
-  @ApiCookieAuth(REFRESH_COOKIE.name)
   @ApiOperation({ summary: 'Close this sign-in: its refresh tokens stop working' })
   async logout(
     @Body() body: RefreshDto,
