@@ -8,6 +8,7 @@
 #   docker build --target gallery-service    -t pingvas-gallery-service .
 #   docker build --target model-service      -t pingvas-model-service .
 #   docker build --target gpu-worker         -t pingvas-gpu-worker-cpu .   (CPU inference only)
+#   docker build --target web                -t pingvas-web .          (nginx + the built web app)
 #
 # The worker that runs on GPU nodes is deploy/docker/gpu-worker/Dockerfile (CUDA + cuDNN base,
 # onnxruntime's CUDA provider). Always name a target: without one Docker builds the last stage.
@@ -106,3 +107,26 @@ EXPOSE 9091
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node","-e","fetch('http://127.0.0.1:'+(process.env.PORT||9091)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node","dist/apps/gpu-worker/src/main.js"]
+
+# ---- the web app: apps/web built by Vite, served by nginx ------------------------------------
+# Vite reads apps/web and libs/contracts (the route table, the cookie contract); the .gz twins
+# of the larger files are written here once, and nginx's gzip_static serves them.
+FROM deps AS web-build
+COPY tsconfig.json ./
+COPY libs/contracts ./libs/contracts
+COPY apps/web ./apps/web
+RUN npm run build:web \
+ && find apps/web/dist -type f \( -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.json' \) \
+      -size +1k -exec gzip -9 -k -n {} +
+
+# nginx as user 101 on 8080 (no root, no capability to bind below 1024), every writable path
+# under /tmp: see deploy/docker/web/nginx.conf. The entrypoint scripts of the base image (which
+# rewrite config files) are skipped: the config is complete and the root filesystem read-only.
+FROM nginxinc/nginx-unprivileged:1.29-alpine AS web
+COPY deploy/docker/web/nginx.conf /etc/nginx/nginx.conf
+COPY --from=web-build /app/apps/web/dist /usr/share/nginx/html
+USER 101
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=5s --retries=3 \
+  CMD ["wget","-q","-O","/dev/null","http://127.0.0.1:8080/health"]
+ENTRYPOINT ["nginx","-g","daemon off;"]

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { GPU_WORKER, QueueNames, SERVICES, TIERS } from '@pingvas/contracts';
+import { GPU_WORKER, QueueNames, SERVICES, TIERS, WEB } from '@pingvas/contracts';
 import Ajv from 'ajv';
 import { filesUnder, HELM, objectsOfKind, readText, readYaml, ROOT } from './files';
 
@@ -56,13 +56,13 @@ function merged(chart: string, env: (typeof ENVS)[number]): Values {
 }
 
 describe('Helm charts', () => {
-  it('has one application chart per service, plus the library chart', () => {
+  it('has one application chart per service and the web chart, plus the library chart', () => {
     const charts = readdirSync(HELM).filter((d) => existsSync(join(HELM, d, 'Chart.yaml')));
-    expect(charts.sort()).toEqual([...SERVICE_NAMES, 'pingvas-lib'].sort());
+    expect(charts.sort()).toEqual([...SERVICE_NAMES, WEB.name, 'pingvas-lib'].sort());
     expect(readYaml(join('deploy', 'helm', 'pingvas-lib', 'Chart.yaml'))).toMatchObject({
       type: 'library',
     });
-    for (const service of SERVICE_NAMES) {
+    for (const service of [...SERVICE_NAMES, WEB.name]) {
       const chart = readYaml<{
         apiVersion: string;
         dependencies: { name: string; repository: string }[];

@@ -25,6 +25,38 @@ function contextCopies(dockerfile: string): string[] {
   });
 }
 
+/**
+ * Whether .dockerignore keeps `path` (or a folder above it) out of the build context: its
+ * patterns in order, the last one that matches deciding, `!` re-including (Docker's rules for
+ * the patterns this repository uses: a leading /, `*`, `**`, a folder matching what is in it).
+ */
+function ignoredByDockerignore(path: string): boolean {
+  const rules = readText('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((line) => {
+      const negated = line.startsWith('!');
+      const glob = (negated ? line.slice(1) : line).replace(/^\//, '').replace(/\/$/, '');
+      const source = glob
+        .split('/')
+        .map((part) =>
+          part === '**'
+            ? '.*'
+            : part
+                .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+                .replace(/\*/g, '[^/]*')
+                .replace(/\?/g, '[^/]'),
+        )
+        .join('/')
+        .replace(/\.\*\//g, '(?:.*/)?');
+      return { negated, pattern: new RegExp(`^${source}(?:/.*)?$`) };
+    });
+  let ignored = false;
+  for (const rule of rules) if (rule.pattern.test(path)) ignored = !rule.negated;
+  return ignored;
+}
+
 describe('images', () => {
   it('has an app image and a GPU worker image', () => {
     expect(DOCKERFILES.length).toBeGreaterThanOrEqual(3);
@@ -54,6 +86,25 @@ describe('images', () => {
       expect(text).toMatch(/npm ci[^\n]*--omit=dev/);
     },
   );
+
+  it.each(DOCKERFILES.filter((f) => !f.startsWith('deploy/docker/elasticsearch')))(
+    '%s: .dockerignore keeps every COPY source in the build context',
+    (dockerfile) => {
+      const excluded = contextCopies(dockerfile)
+        .map((src) => src.replace(/^\.\//, '').replace(/\/$/, ''))
+        .filter((src) => src !== '.' && ignoredByDockerignore(src));
+      expect(excluded).toEqual([]);
+    },
+  );
+
+  it('reads .dockerignore as Docker does, for the patterns it uses', () => {
+    expect(ignoredByDockerignore('deploy/helm/web/values.yaml')).toBe(true);
+    expect(ignoredByDockerignore('deploy/docker/web/nginx.conf')).toBe(false);
+    expect(ignoredByDockerignore('apps/web/src/main.tsx')).toBe(false);
+    expect(ignoredByDockerignore('apps/web/dist/index.html')).toBe(true);
+    expect(ignoredByDockerignore('apps/user-service/test/auth.e2e-spec.ts')).toBe(true);
+    expect(ignoredByDockerignore('README.md')).toBe(true);
+  });
 
   it('keeps the build context small with a .dockerignore', () => {
     const ignore = readText('.dockerignore');

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVICES } from '@pingvas/contracts';
+import { SERVICES, WEB } from '@pingvas/contracts';
 import { filesUnder, HELM, objectsOfKind, readText, readYamlDocuments, ROOT } from './files';
 
 const SERVICE_NAMES = Object.values(SERVICES).map((s) => s.name);
@@ -66,7 +66,7 @@ describe('delivery manifests', () => {
     expect(objectsOfKind(join('deploy', 'k8s'), 'NetworkPolicy').length).toBeGreaterThanOrEqual(2);
   });
 
-  it('makes ten ArgoCD applications from env × service, the services being the charts and the apps', () => {
+  it('makes twelve ArgoCD applications from env × (the five services and web), the charts and the apps', () => {
     const [appSet] = objectsOfKind<ApplicationSet>(join('deploy', 'argocd'), 'ApplicationSet');
     expect(appSet.spec.goTemplate).toBe(true);
     const [envGen, serviceGen] = appSet.spec.generators[0].matrix.generators.map(
@@ -76,12 +76,15 @@ describe('delivery manifests', () => {
     expect(envGen.find((e) => e.env === 'dev')?.autoSync).toBe(true);
     expect(envGen.find((e) => e.env === 'prod')?.autoSync).toBe(false);
     const services = serviceGen.map((s) => String(s.service)).sort();
-    expect(services).toEqual([...SERVICE_NAMES].sort());
+    expect(services).toEqual([...SERVICE_NAMES, WEB.name].sort());
+    expect(envGen.length * services.length).toBe(12);
     const charts = readdirSync(HELM).filter(
       (d) => d !== 'pingvas-lib' && existsSync(join(HELM, d, 'Chart.yaml')),
     );
     expect(charts.sort()).toEqual(services);
-    const apps = readdirSync(join(ROOT, 'apps')).filter((a) => a !== 'gpu-worker');
+    // Not deployed on their own: the GPU worker ships in generation-service's chart, and the
+    // edge is npm start's web origin (in Kubernetes the web chart's Ingress and nginx do its work).
+    const apps = readdirSync(join(ROOT, 'apps')).filter((a) => a !== 'gpu-worker' && a !== WEB.app);
     expect(apps.sort()).toEqual(services);
     const template = JSON.stringify(appSet.spec.template);
     expect(template).toContain('{{.env}}-{{.service}}');
