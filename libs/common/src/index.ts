@@ -2,6 +2,7 @@ export * from './config/config.tokens';
 export * from './config/env';
 export * from './errors/app-error';
 export * from './errors/app-error.filter';
+export * from './errors/database-outage';
 export * from './errors/to-app-error';
 export * from './errors/validation';
 export * from './health/readiness.registry';

@@ -1,9 +1,19 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
-import type { ErrorBody } from '@pingvas/contracts';
+import type { ErrorBody, ErrorCode } from '@pingvas/contracts';
 import type { Request, Response } from 'express';
 import { type Observable, throwError } from 'rxjs';
 import { requestIdOf } from '../http/request-id';
+import type { AppError } from './app-error';
 import { toAppError } from './to-app-error';
+
+/**
+ * Outages that pass by themselves: the answer says when to try again (RFC 9110 Retry-After).
+ * Recovery after PostgreSQL or Redis returns takes about two seconds.
+ */
+export const RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
+  UPSTREAM_UNAVAILABLE: 2,
+  DATABASE_UNAVAILABLE: 2,
+};
 
 /**
  * The one global filter (DESIGN §10). Over HTTP it writes `{statusCode, code, message,
@@ -18,19 +28,21 @@ export class AppErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
     const error = toAppError(exception);
     if (host.getType() === 'rpc') {
-      if (error.code === 'INTERNAL_ERROR')
-        this.logger.error({ err: exception }, 'unhandled RPC error');
+      this.log(error, exception, 'RPC ');
       return throwError(() => error.toRpc());
     }
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
     const requestId = requestIdOf(req);
-    if (error.code === 'INTERNAL_ERROR')
-      this.logger.error({ err: exception, requestId }, 'unhandled error');
+    this.log(error, exception, '', requestId);
     if (res.headersSent) {
       res.end();
       return;
     }
+    const retryAfter = RETRY_AFTER_SECONDS[error.code];
+    // A guard that knows better (the rate limiter) has set its own.
+    if (retryAfter !== undefined && !res.getHeader('Retry-After'))
+      res.setHeader('Retry-After', String(retryAfter));
     const body: ErrorBody = {
       statusCode: error.status,
       code: error.code,
@@ -39,5 +51,13 @@ export class AppErrorFilter implements ExceptionFilter {
       requestId,
     };
     res.status(error.status).json(body);
+  }
+
+  /** A bug is an error with its stack; a database outage is a one-line warning per request. */
+  private log(error: AppError, exception: unknown, rpc: '' | 'RPC ', requestId?: string): void {
+    if (error.code === 'INTERNAL_ERROR')
+      this.logger.error({ err: exception, requestId }, `unhandled ${rpc}error`);
+    else if (error.code === 'DATABASE_UNAVAILABLE')
+      this.logger.warn({ requestId, cause: String(exception) }, `${rpc}database unavailable`);
   }
 }

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { type ErrorCode } from '@pingvas/contracts';
 import { AppError } from './app-error';
+import { isDatabaseUnavailable } from './database-outage';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'VALIDATION_FAILED',
@@ -53,11 +54,16 @@ function messageOf(response: string | object, fallback: string): string {
 }
 
 /**
- * Normalises anything thrown into an AppError. Unknown errors become INTERNAL_ERROR with a
- * generic message: their text may hold internals and never reaches a client.
+ * Normalises anything thrown into an AppError. A database that cannot be reached is 503
+ * DATABASE_UNAVAILABLE (the client may retry; over RPC the caller gets the same code). Other
+ * unknown errors become INTERNAL_ERROR with a generic message: their text may hold internals
+ * and never reaches a client.
  */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) {
+    return new AppError('DATABASE_UNAVAILABLE', 'The database is unavailable; try again shortly');
+  }
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED');
