@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { GPU_WORKER, type ProcessName, SERVICES } from '@pingvas/contracts';
+import { GPU_WORKER, type ProcessName, SERVICES, WEB } from '@pingvas/contracts';
+import { ensureWebBuild } from './web-build';
 
 /**
- * `npm start`: runs the migrations once, makes the tiny model if missing, starts the six processes with their logs prefixed by
+ * `npm start`: runs the migrations once, makes the tiny model if missing, builds the web app if stale, starts the seven processes with their logs prefixed by
  * name, prints where they answer, and on Ctrl-C (or SIGTERM) stops every one of them.
  * Children run in their own process groups so a terminal's Ctrl-C reaches the launcher only,
  * which then stops them in order; if the launcher dies, each child sees its IPC channel close
@@ -34,10 +35,11 @@ function portOverride(name: string, fallback: number): number {
   return port;
 }
 
-const specs: ProcessSpec[] = [...Object.values(SERVICES), GPU_WORKER].map((p) => ({
+// The web origin is named "web" (WEB_PORT) and runs the edge's code, apps/edge.
+const specs: ProcessSpec[] = [...Object.values(SERVICES), GPU_WORKER, WEB].map((p) => ({
   name: p.name,
   port: portOverride(p.name, p.port),
-  entry: join(DIST, 'apps', p.name, 'src', 'main.js'),
+  entry: join(DIST, 'apps', 'app' in p ? p.app : p.name, 'src', 'main.js'),
 }));
 
 const width = Math.max(...specs.map((s) => s.name.length));
@@ -113,12 +115,16 @@ async function waitUntilReady(): Promise<void> {
   }
   say(`all ${specs.length} processes ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const spec of specs) {
+    const base = `http://localhost:${spec.port}`;
     const docs =
       spec.name === GPU_WORKER.name
         ? ''
-        : `   API http://localhost:${spec.port}/api/v1   docs http://localhost:${spec.port}/docs`;
+        : spec.name === WEB.name
+          ? `   app ${base}/   API ${base}/api/v1   reference ${base}/api/docs`
+          : `   API ${base}/api/v1   docs ${base}/docs`;
     say(`${spec.name.padEnd(width)} http://localhost:${spec.port}/ready${docs}`);
   }
+  say(`open http://localhost:${specs.find((s) => s.name === WEB.name)!.port}`);
   say('press Ctrl-C to stop everything');
 }
 
@@ -171,5 +177,6 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 migrate();
 ensureTinyModel();
+ensureWebBuild(say);
 startAll();
 void waitUntilReady();

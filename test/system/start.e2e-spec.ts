@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,6 +23,7 @@ const NAMES = [
   'gallery-service',
   'model-service',
   'gpu-worker',
+  'web',
 ];
 
 function isAlive(pid: number): boolean {
@@ -48,6 +49,8 @@ describe('npm start (the launcher)', () => {
 
   beforeAll(async () => {
     storageDir = await mkdtemp(join(tmpdir(), 'pingvas-system-'));
+    await mkdir(join(storageDir, 'web'));
+    await writeFile(join(storageDir, 'web', 'index.html'), '<!doctype html><div id="root"></div>');
     for (const name of NAMES) ports[name] = await sparePort();
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -59,6 +62,8 @@ describe('npm start (the launcher)', () => {
       RPC_NAMESPACE: schema,
       QUEUE_PREFIX: schema,
       STORAGE_DIR: storageDir,
+      // The edge serves this folder: no web build is made for the test.
+      WEB_DIST: join(storageDir, 'web'),
       NO_COLOR: '1',
     };
     for (const name of NAMES)
@@ -78,14 +83,15 @@ describe('npm start (the launcher)', () => {
     await rm(storageDir, { recursive: true, force: true });
   });
 
-  it('migrates, starts six processes, and reports them all ready within 60 s', async () => {
+  it('migrates, starts seven processes, and reports them all ready within 60 s', async () => {
     const deadline = Date.now() + 60_000;
     while (!output.some((l) => l.includes('processes ready')) && Date.now() < deadline) {
       if (launcher.exitCode !== null)
         throw new Error(`launcher exited early:\n${output.join('\n')}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(output.join('\n')).toContain('all 6 processes ready');
+    expect(output.join('\n')).toContain('all 7 processes ready');
+    expect(output.join('\n')).toContain(`open http://localhost:${ports.web}`);
     expect(output.join('\n')).toMatch(/migrate user: (applied|up to date)/);
     for (const name of NAMES) {
       await request(`http://127.0.0.1:${ports[name]}`).get('/health').expect(200);
@@ -172,12 +178,46 @@ describe('npm start (the launcher)', () => {
     expect(thumbnail.headers['content-type']).toBe('image/webp');
   });
 
+  it('serves the app, every service’s API and one reference on the web origin (the edge)', async () => {
+    const web = () => request(url('web'));
+    const page = await web().get('/gallery/1').expect(200);
+    expect(page.text).toContain('<div id="root">');
+    expect(page.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    const signup = await web()
+      .post('/api/v1/auth/signup')
+      .set('X-Pingvas-Client', 'web')
+      .send(newAccount())
+      .expect(201);
+    expect(String(signup.headers['set-cookie'])).toMatch(/^pingvas_refresh=.*HttpOnly/);
+    const token: string = signup.body.accessToken;
+    for (const path of [
+      '/api/v1/users/me',
+      '/api/v1/plans',
+      '/api/v1/generations',
+      '/api/v1/images',
+      '/api/v1/models',
+    ]) {
+      const res = await web().get(path).auth(token, { type: 'bearer' });
+      expect([path, res.status]).toEqual([path, 200]);
+    }
+    const docs = await web().get('/api/docs/openapi.json').expect(200);
+    expect(docs.body.info.description).not.toMatch(/Missing now/);
+    const tags = new Set(
+      Object.values(docs.body.paths as Record<string, Record<string, { tags: string[] }>>).flatMap(
+        (ops) => Object.values(ops).flatMap((op) => op.tags),
+      ),
+    );
+    for (const name of NAMES.filter((n) => n.endsWith('-service'))) {
+      expect([...tags].some((t) => t.startsWith(`${name}: `))).toBe(true);
+    }
+  });
+
   it('stops every child on one SIGINT and leaves no process behind', async () => {
     const pids = output
       .map((l) => /started (\S+) \(pid (\d+)\)/.exec(l))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => Number(m[2]));
-    expect(pids).toHaveLength(6);
+    expect(pids).toHaveLength(7);
     expect(pids.every(isAlive)).toBe(true);
 
     const exited = new Promise<number | null>((resolve) =>
