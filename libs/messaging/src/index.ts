@@ -13,3 +13,4 @@ export * from './rate-limit/rate-limit.module';
 export * from './outbox/outbox';
 export * from './outbox/outbox.entity';
 export * from './repeatable-job';
+export * from './database-outage-jobs';

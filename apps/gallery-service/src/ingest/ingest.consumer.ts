@@ -2,6 +2,7 @@ import { Inject, Logger } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { type GalleryIngestJob, GalleryIngestNames, QueueNames } from '@pingvas/contracts';
 import type { BlobStorage } from '@pingvas/storage';
+import { retryWhileDatabaseAway } from '@pingvas/messaging';
 import type { Job } from 'bullmq';
 import { streamToBuffer } from '../images/stream-to-buffer';
 import { ImagesRepository, type NewImage } from '../images/images.repository';
@@ -14,7 +15,8 @@ import { BLOB_STORAGE } from '../storage.provider';
  * A succeeded generation's images enter the gallery: a thumbnail per image (sharp, WebP), then
  * the rows and their search-index job in one transaction. Idempotent by image id and by
  * (generation, index): a repeated job rewrites the same thumbnails and inserts nothing. A
- * missing file throws, so BullMQ retries (the worker's write may not be visible yet).
+ * missing file throws, so BullMQ retries (the worker's write may not be visible yet); while the
+ * database is away the job waits without spending its attempts.
  */
 @Processor(QueueNames.galleryIngest, { concurrency: 2 })
 export class IngestConsumer extends WorkerHost {
@@ -28,7 +30,11 @@ export class IngestConsumer extends WorkerHost {
     super();
   }
 
-  async process(job: Job<GalleryIngestJob>): Promise<{ inserted: number }> {
+  process(job: Job<GalleryIngestJob>, token?: string): Promise<{ inserted: number }> {
+    return retryWhileDatabaseAway(job, token, () => this.ingest(job));
+  }
+
+  private async ingest(job: Job<GalleryIngestJob>): Promise<{ inserted: number }> {
     if (job.name !== GalleryIngestNames.generation)
       throw new Error(`no handler for ${job.name} on ${QueueNames.galleryIngest}`);
     const g = job.data;

@@ -5,6 +5,7 @@ import {
   type GenerationStartedMessage,
   QueueNames,
 } from '@pingvas/contracts';
+import { retryWhileDatabaseAway } from '@pingvas/messaging';
 import type { Job } from 'bullmq';
 import { CreditSettlement } from './credit-settlement';
 import { GenerationOutcomes } from './generation-outcomes';
@@ -13,7 +14,8 @@ import { GenerationsRepository } from './generations.repository';
 /**
  * What workers report, applied exactly once: each report is a conditional update (a repeated
  * or late report changes nothing), then the credits owed are settled; if payment-service is
- * away the job throws and BullMQ retries it, and only the settlement is left to do.
+ * away the job throws and BullMQ retries it, and only the settlement is left to do. While the
+ * database is away a report waits without spending its attempts.
  */
 @Processor(QueueNames.generationResults, { concurrency: 8 })
 export class ResultsConsumer extends WorkerHost {
@@ -25,7 +27,11 @@ export class ResultsConsumer extends WorkerHost {
     super();
   }
 
-  async process(job: Job): Promise<{ applied: boolean }> {
+  process(job: Job, token?: string): Promise<{ applied: boolean }> {
+    return retryWhileDatabaseAway(job, token, () => this.apply(job));
+  }
+
+  private async apply(job: Job): Promise<{ applied: boolean }> {
     switch (job.name) {
       case GenerationResultNames.started:
         return this.started(job.data as GenerationStartedMessage);

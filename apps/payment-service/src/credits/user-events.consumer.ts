@@ -1,10 +1,14 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { QueueNames, type UserCreatedEvent, UserEventNames } from '@pingvas/contracts';
+import { retryWhileDatabaseAway } from '@pingvas/messaging';
 import type { Job } from 'bullmq';
 import { CreditLedger } from './credit-ledger';
 
-/** `user.created` → the credit account, with the free plan's credits (idempotent by user id). */
+/**
+ * `user.created` → the credit account, with the free plan's credits (idempotent by user id);
+ * while the database is away the event waits, so no account is left unopened.
+ */
 @Processor(QueueNames.userEvents)
 export class UserEventsConsumer extends WorkerHost {
   private readonly logger = new Logger(UserEventsConsumer.name);
@@ -13,7 +17,11 @@ export class UserEventsConsumer extends WorkerHost {
     super();
   }
 
-  async process(job: Job<UserCreatedEvent>): Promise<{ opened: boolean }> {
+  process(job: Job<UserCreatedEvent>, token?: string): Promise<{ opened: boolean }> {
+    return retryWhileDatabaseAway(job, token, () => this.open(job));
+  }
+
+  private async open(job: Job<UserCreatedEvent>): Promise<{ opened: boolean }> {
     if (job.name !== UserEventNames.created) {
       throw new Error(`no handler for ${job.name} on ${QueueNames.userEvents}`);
     }
