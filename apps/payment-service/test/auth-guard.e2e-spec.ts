@@ -160,6 +160,32 @@ describe('the shared guard in another service (payment-service)', () => {
     );
   });
 
+  it('refuses an access token at once after its sign-in logs out, and keeps the other sign-ins', async () => {
+    const account = newAccount();
+    const closing = (await request(users.url).post('/api/v1/auth/signup').send(account).expect(201))
+      .body as Session;
+    const other = (
+      await request(users.url)
+        .post('/api/v1/auth/login')
+        .send({ email: account.email, password: account.password })
+        .expect(200)
+    ).body as Session;
+    await request(payment.url)
+      .get('/api/v1/probe/me')
+      .auth(closing.accessToken, bearer)
+      .expect(200);
+    await request(users.url)
+      .post('/api/v1/auth/logout')
+      .send({ refreshToken: closing.refreshToken })
+      .expect(204);
+    const res = await request(payment.url)
+      .get('/api/v1/probe/me')
+      .auth(closing.accessToken, bearer)
+      .expect(401);
+    expect(res.body.code).toBe('UNAUTHORIZED');
+    await request(payment.url).get('/api/v1/probe/me').auth(other.accessToken, bearer).expect(200);
+  });
+
   it('keeps verifying tokens with the cached keys while user-service is stopped', async () => {
     await users.close();
     await expect(request(users.url).get('/health')).rejects.toThrow(/ECONNREFUSED/);

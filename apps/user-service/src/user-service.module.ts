@@ -12,6 +12,7 @@ import { ApiKeysRpcController } from './api-keys/api-keys.rpc.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
+import { ClosedSignIns } from './auth/closed-sign-ins';
 import { PasswordHasher } from './auth/password-hasher';
 import { RefreshCookie } from './auth/refresh-cookie';
 import { RefreshTokensRepository } from './auth/refresh-tokens.repository';
@@ -50,6 +51,7 @@ export class UserServiceModule {
       ],
       providers: [
         AuthService,
+        ClosedSignIns,
         UsersService,
         UsersRepository,
         RefreshTokensRepository,

@@ -14,3 +14,4 @@ export * from './outbox/outbox';
 export * from './outbox/outbox.entity';
 export * from './repeatable-job';
 export * from './database-outage-jobs';
+export * from './revoked-sessions';

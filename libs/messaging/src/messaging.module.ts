@@ -1,9 +1,10 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { APP_CONFIG, type BaseConfig } from '@pingvas/common';
+import { APP_CONFIG, type BaseConfig, RevokedSessions } from '@pingvas/common';
 import { reconnectDelay, redisOptionsFromUrl } from './redis-options';
 import { RedisReadiness } from './redis-readiness';
+import { RedisRevokedSessions } from './revoked-sessions';
 import { RpcClient } from './rpc-client';
 import { RpcRequestContextInterceptor } from './rpc-server';
 
@@ -35,9 +36,12 @@ export class MessagingModule {
       providers: [
         ...rpc,
         RedisReadiness,
+        // The shared guard (libs/common) reads closed sign-ins through its port.
+        RedisRevokedSessions,
+        { provide: RevokedSessions, useExisting: RedisRevokedSessions },
         { provide: APP_INTERCEPTOR, useClass: RpcRequestContextInterceptor },
       ],
-      exports: [...rpc, BullModule],
+      exports: [...rpc, BullModule, RedisRevokedSessions, RevokedSessions],
     };
   }
 }

@@ -15,6 +15,7 @@ import { UserDto } from '../users/user.dto';
 import type { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import type { SessionDto } from './auth.dto';
+import { ClosedSignIns } from './closed-sign-ins';
 import { PASSWORD_MAX, PASSWORD_MIN, PasswordHasher } from './password-hasher';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 
@@ -42,6 +43,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly accessTokens: AccessTokenIssuer,
     private readonly outbox: Outbox,
+    private readonly closedSignIns: ClosedSignIns,
     @Inject(APP_CONFIG) private readonly config: UserServiceConfig,
   ) {}
 
@@ -122,6 +124,7 @@ export class AuthService {
     });
     const { rotation } = result;
     if (rotation.outcome === 'reused') {
+      await this.closedSignIns.closeIfPossible([rotation.familyId]);
       throw new AppError(
         'REFRESH_REUSED',
         'This refresh token was already used; every session of this sign-in is closed',
@@ -142,9 +145,13 @@ export class AuthService {
     return this.session(user, rotation.familyId, result.next);
   }
 
-  /** Idempotent: an unknown or already revoked token is not an error. */
-  logout(refreshToken: string): Promise<void> {
-    return this.refreshTokens.revokeFamilyOf(refreshToken);
+  /**
+   * Idempotent: an unknown or already revoked token is not an error. The sign-in's access
+   * tokens stop working on every service at once.
+   */
+  async logout(refreshToken: string): Promise<void> {
+    const familyId = await this.refreshTokens.revokeFamilyOf(refreshToken);
+    if (familyId) await this.closedSignIns.close([familyId]);
   }
 
   private async session(

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, IsNull, Not, Repository } from 'typeorm';
+import { type EntityManager, IsNull, Repository } from 'typeorm';
 import { hashToken, newOpaqueToken } from './opaque-token';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 export type RotationResult =
   | { outcome: 'rotated'; userId: string; familyId: string }
-  | { outcome: 'reused'; userId: string }
+  | { outcome: 'reused'; userId: string; familyId: string }
   | { outcome: 'invalid' };
 
 /** Refresh tokens by family; every state change is one conditional UPDATE, so races are safe. */
@@ -56,7 +56,7 @@ export class RefreshTokensRepository {
     const known = await manager.getRepository(RefreshTokenEntity).findOneBy({ tokenHash: hash });
     if (known?.rotatedAt) {
       await this.revokeFamily(known.familyId, manager);
-      return { outcome: 'reused', userId: known.userId };
+      return { outcome: 'reused', userId: known.userId, familyId: known.familyId };
     }
     return { outcome: 'invalid' };
   }
@@ -66,17 +66,22 @@ export class RefreshTokensRepository {
     await repo.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
-  /** Logout: the family of this token, whatever state the token is in. */
-  async revokeFamilyOf(token: string): Promise<void> {
+  /** Logout: the family of this token, whatever state the token is in; its id, if known. */
+  async revokeFamilyOf(token: string): Promise<string | undefined> {
     const known = await this.tokens.findOneBy({ tokenHash: hashToken(token) });
     if (known) await this.revokeFamily(known.familyId);
+    return known?.familyId;
   }
 
-  /** After a password change: every sign-in of the user but `keepFamilyId`. */
-  async revokeAllOf(userId: string, keepFamilyId?: string): Promise<void> {
-    await this.tokens.update(
-      { userId, revokedAt: IsNull(), ...(keepFamilyId ? { familyId: Not(keepFamilyId) } : {}) },
-      { revokedAt: new Date() },
+  /** After a password change: every sign-in of the user but `keepFamilyId`; the ids it closed. */
+  async revokeAllOf(userId: string, keepFamilyId?: string): Promise<string[]> {
+    // TypeORM answers an UPDATE ... RETURNING with [rows, affected count].
+    const [closed]: [{ family_id: string }[], number] = await this.tokens.query(
+      `UPDATE "refresh_tokens" SET "revoked_at" = now()
+        WHERE "user_id" = $1 AND "revoked_at" IS NULL AND ($2::uuid IS NULL OR "family_id" <> $2::uuid)
+        RETURNING "family_id"`,
+      [userId, keepFamilyId ?? null],
     );
+    return [...new Set(closed.map((r) => r.family_id))];
   }
 }

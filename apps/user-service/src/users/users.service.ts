@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, type AuthPrincipal } from '@pingvas/common';
 import type { UserProfile } from '@pingvas/contracts';
 import { assertStrongPassword } from '../auth/auth.service';
+import { ClosedSignIns } from '../auth/closed-sign-ins';
 import { PasswordHasher } from '../auth/password-hasher';
 import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
 import { UserDto, type UpdateMeDto } from './user.dto';
@@ -13,6 +14,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly refreshTokens: RefreshTokensRepository,
+    private readonly closedSignIns: ClosedSignIns,
   ) {}
 
   async me(userId: string): Promise<UserDto> {
@@ -51,8 +53,10 @@ export class UsersService {
         ? { passwordHash: await this.hasher.hash(changes.newPassword) }
         : {}),
     });
-    if (changes.newPassword !== undefined)
-      await this.refreshTokens.revokeAllOf(user.id, caller.sessionId);
+    if (changes.newPassword !== undefined) {
+      const closed = await this.refreshTokens.revokeAllOf(user.id, caller.sessionId);
+      await this.closedSignIns.closeIfPossible(closed);
+    }
     return this.me(user.id);
   }
 

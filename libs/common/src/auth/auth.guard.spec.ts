@@ -2,15 +2,22 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AccessTokenVerifier } from './access-token.verifier';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
-import type { ApiKeyVerifier } from './ports';
+import type { ApiKeyVerifier, RevokedSessions } from './ports';
 import type { AuthPrincipal } from './principal';
 
-const user: AuthPrincipal = { userId: 'u1', role: 'user', via: 'access_token', credentialId: 'j1' };
+const user: AuthPrincipal = {
+  userId: 'u1',
+  role: 'user',
+  via: 'access_token',
+  credentialId: 'j1',
+  sessionId: 's1',
+};
 const keyUser: AuthPrincipal = { userId: 'u2', role: 'admin', via: 'api_key', credentialId: 'k1' };
 
 function setup(required?: 'admin', optional = false) {
   const tokens = { verify: jest.fn().mockResolvedValue(user) };
   const apiKeys = { verify: jest.fn().mockResolvedValue(keyUser) };
+  const revoked = { isRevoked: jest.fn().mockResolvedValue(false) };
   const reflector = {
     getAllAndOverride: jest.fn().mockReturnValue({ ...(required && { role: required }), optional }),
   };
@@ -18,6 +25,7 @@ function setup(required?: 'admin', optional = false) {
     reflector as unknown as Reflector,
     tokens as unknown as AccessTokenVerifier,
     apiKeys as unknown as ApiKeyVerifier,
+    revoked as unknown as RevokedSessions,
   );
   const run = async (authorization?: string) => {
     const req = { headers: { authorization } } as AuthenticatedRequest;
@@ -29,7 +37,7 @@ function setup(required?: 'admin', optional = false) {
     await sut.canActivate(context);
     return req.principal;
   };
-  return { run, mocks: { tokens, apiKeys } };
+  return { run, mocks: { tokens, apiKeys, revoked } };
 }
 
 describe('AuthGuard', () => {
@@ -54,6 +62,20 @@ describe('AuthGuard', () => {
       await expect(run(header)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     },
   );
+
+  it("answers 401 for an access token whose sign-in was closed, checked by the token's sid", async () => {
+    const { run, mocks } = setup();
+    mocks.revoked.isRevoked.mockResolvedValue(true);
+    await expect(run('Bearer abc.def.ghi')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(mocks.revoked.isRevoked).toHaveBeenCalledWith('s1');
+  });
+
+  it('does not look up API keys in the closed sign-ins: they belong to none', async () => {
+    const { run, mocks } = setup();
+    mocks.revoked.isRevoked.mockResolvedValue(true);
+    await expect(run('Bearer pv_secret')).resolves.toBe(keyUser);
+    expect(mocks.revoked.isRevoked).not.toHaveBeenCalled();
+  });
 
   it('answers 401 for an unknown or revoked API key', async () => {
     const { run, mocks } = setup();

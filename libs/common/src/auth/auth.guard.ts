@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { AppError } from '../errors/app-error';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { AUTH_OPTIONS, type AuthenticatedOptions } from './authenticated.decorator';
-import { ApiKeyVerifier } from './ports';
+import { ApiKeyVerifier, RevokedSessions } from './ports';
 import type { AuthPrincipal } from './principal';
 
 export const API_KEY_PREFIX = 'pv_';
@@ -13,8 +13,9 @@ export type AuthenticatedRequest = Request & { principal?: AuthPrincipal };
 
 /**
  * The one guard every service uses: `Authorization: Bearer <access token>` verified locally,
- * or `Bearer pv_...` API keys checked by user-service. Missing or bad credentials are 401;
- * a valid caller without the required role is 403.
+ * or `Bearer pv_...` API keys checked by user-service. Missing or bad credentials are 401, and
+ * so is an access token whose sign-in was closed (logout) before it expired; a valid caller
+ * without the required role is 403.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -22,6 +23,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokenVerifier,
     private readonly apiKeys: ApiKeyVerifier,
+    private readonly revoked: RevokedSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -50,6 +52,9 @@ export class AuthGuard implements CanActivate {
       if (!principal) throw new AppError('UNAUTHORIZED', 'The API key is not valid');
       return principal;
     }
-    return this.tokens.verify(credential);
+    const principal = await this.tokens.verify(credential);
+    if (principal.sessionId && (await this.revoked.isRevoked(principal.sessionId)))
+      throw new AppError('UNAUTHORIZED', 'This sign-in was closed; sign in again');
+    return principal;
   }
 }

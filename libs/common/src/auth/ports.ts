@@ -14,3 +14,11 @@ export abstract class VerificationKeys {
 export abstract class ApiKeyVerifier {
   abstract verify(secret: string): Promise<AuthPrincipal | null>;
 }
+
+/**
+ * Sign-ins closed before their access tokens expire (logout, a reused refresh token, a
+ * password change): the guard refuses a token whose `sid` is here.
+ */
+export abstract class RevokedSessions {
+  abstract isRevoked(sessionId: string): Promise<boolean>;
+}
