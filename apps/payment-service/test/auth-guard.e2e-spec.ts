@@ -186,6 +186,15 @@ describe('the shared guard in another service (payment-service)', () => {
     await request(payment.url).get('/api/v1/probe/me').auth(other.accessToken, bearer).expect(200);
   });
 
+  it.each([
+    ['an API key of 5,000 characters', `pv_${'k'.repeat(5000)}`],
+    ['an API key of 129 characters', `pv_${'k'.repeat(126)}`],
+    ['an empty API key', 'pv_'],
+  ])('answers 401 UNAUTHORIZED to %s (checked over RPC), never 400', async (_, secret) => {
+    const res = await request(payment.url).get('/api/v1/probe/me').auth(secret, bearer).expect(401);
+    expect(res.body.code).toBe('UNAUTHORIZED');
+  });
+
   it('keeps verifying tokens with the cached keys while user-service is stopped', async () => {
     await users.close();
     await expect(request(users.url).get('/health')).rejects.toThrow(/ECONNREFUSED/);

@@ -45,6 +45,12 @@ describe('RpcApiKeyVerifier', () => {
     await expect(sut.verify('pv_a')).resolves.not.toBeNull();
   });
 
+  it('refuses a secret longer than any key without asking user-service (its contract would answer 400)', async () => {
+    const { sut, mocks } = setup();
+    await expect(sut.verify(`pv_${'a'.repeat(5000)}`)).resolves.toBeNull();
+    expect(mocks.rpc.send).not.toHaveBeenCalled();
+  });
+
   it('caches nothing when API_KEY_CACHE_MS is 0', async () => {
     const { sut, mocks } = setup(0);
     mocks.rpc.send.mockResolvedValue({ valid: false });

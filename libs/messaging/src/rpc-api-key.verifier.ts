@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiKeyVerifier, APP_CONFIG, type AuthPrincipal, type BaseConfig } from '@pingvas/common';
+import {
+  API_KEY_MAX_LENGTH,
+  ApiKeyVerifier,
+  APP_CONFIG,
+  type AuthPrincipal,
+  type BaseConfig,
+} from '@pingvas/common';
 import { RpcClient } from './rpc-client';
 
 const MAX_ENTRIES = 10_000;
@@ -13,7 +19,9 @@ interface CacheEntry {
 /**
  * API keys checked by user-service over RPC (`user.apikeys.verify`). Answers, valid or not, are
  * cached for API_KEY_CACHE_MS (default 60 s), keyed by the key's hash so no secret is kept:
- * a revoked key stops working within that time.
+ * a revoked key stops working within that time. A secret longer than any key is refused here,
+ * unasked: user-service's RPC contract would refuse it as a malformed request, which the caller
+ * would answer with 400 where a bad credential is 401.
  */
 @Injectable()
 export class RpcApiKeyVerifier extends ApiKeyVerifier {
@@ -27,6 +35,7 @@ export class RpcApiKeyVerifier extends ApiKeyVerifier {
   }
 
   async verify(secret: string): Promise<AuthPrincipal | null> {
+    if (secret.length > API_KEY_MAX_LENGTH) return null;
     const id = createHash('sha256').update(secret).digest('hex');
     const cached = this.cache.get(id);
     if (cached && cached.expiresAt > Date.now()) return cached.principal;

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ApiKeyVerifier, API_KEY_PREFIX, AppError, type AuthPrincipal } from '@pingvas/common';
+import {
+  API_KEY_MAX_LENGTH,
+  API_KEY_PREFIX,
+  ApiKeyVerifier,
+  AppError,
+  type AuthPrincipal,
+} from '@pingvas/common';
 import { IsNull, Repository } from 'typeorm';
 import { hashToken, newOpaqueToken } from '../auth/opaque-token';
 import { UserEntity } from '../users/user.entity';
@@ -79,7 +85,7 @@ export class ApiKeysService extends ApiKeyVerifier {
   }
 
   async verify(secret: string): Promise<AuthPrincipal | null> {
-    if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 128) return null;
+    if (!secret.startsWith(API_KEY_PREFIX) || secret.length > API_KEY_MAX_LENGTH) return null;
     const key = await this.keys.findOneBy({ keyHash: hashToken(secret), revokedAt: IsNull() });
     if (!key) return null;
     const user = await this.users.findOneBy({ id: key.userId });

@@ -8,6 +8,8 @@ import { ApiKeyVerifier, RevokedSessions } from './ports';
 import type { AuthPrincipal } from './principal';
 
 export const API_KEY_PREFIX = 'pv_';
+/** Longer than any key user-service issues (`pv_` and 43 characters), with room to change. */
+export const API_KEY_MAX_LENGTH = 128;
 
 export type AuthenticatedRequest = Request & { principal?: AuthPrincipal };
 
