@@ -1,12 +1,45 @@
 // @ts-check
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
+import { readdirSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
+
+/**
+ * apps/web follows Bulletproof React's import rule: a feature never imports another feature
+ * (shared code lives in components/ and lib/, and app/ composes features into screens).
+ */
+const WEB_FEATURES = readdirSync(new URL('./apps/web/src/features', import.meta.url));
+const featureBoundaries = WEB_FEATURES.map((feature) => ({
+  files: [`apps/web/src/features/${feature}/**/*.{ts,tsx}`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: WEB_FEATURES.filter((f) => f !== feature).flatMap((f) => [
+              `@/features/${f}`,
+              `@/features/${f}/**`,
+              `**/features/${f}/**`,
+              `../../${f}/**`,
+            ]),
+            message: 'Features never import each other: move shared code to components/ or lib/.',
+          },
+          { group: ['@/app', '@/app/**'], message: 'Features never import the app layer.' },
+        ],
+      },
+    ],
+  },
+}));
 
 export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'apps/web/dist/**',
+      'apps/web/test-results/**',
+      'apps/web/playwright-report/**',
       'node_modules/**',
       'coverage/**',
       'models/**',
@@ -31,6 +64,15 @@ export default tseslint.config(
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+  },
+  ...featureBoundaries,
+  {
+    files: ['apps/web/e2e/**/*.ts', 'apps/web/*.config.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -28,8 +28,10 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: Object.fromEntries(
-    libs.map((lib) => [`^@pingvas/${lib}$`, join(root, 'libs', lib, 'src')]),
-  ),
+  moduleNameMapper: {
+    ...Object.fromEntries(libs.map((lib) => [`^@pingvas/${lib}$`, join(root, 'libs', lib, 'src')])),
+    // apps/web's own alias for its src folder (its unit tests run here too).
+    '^@/(.*)$': join(root, 'apps', 'web', 'src', '$1'),
+  },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };

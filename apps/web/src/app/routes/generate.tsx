@@ -1,0 +1,5 @@
+import { GenerateScreen } from '@/features/generate/components/generate-screen';
+
+export function GenerateRoute() {
+  return <GenerateScreen />;
+}
