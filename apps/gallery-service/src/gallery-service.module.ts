@@ -11,6 +11,7 @@ import {
 } from '@pingvas/messaging';
 import { BoardsController } from './boards/boards.controller';
 import { BoardsRepository } from './boards/boards.repository';
+import { BoardsRpcController } from './boards/boards.rpc.controller';
 import { BoardsService } from './boards/boards.service';
 import type { GalleryServiceConfig } from './config';
 import { GALLERY_DATABASE } from './database';
@@ -49,6 +50,7 @@ export class GalleryServiceModule {
         ImagesController,
         ImageFilesController,
         BoardsController,
+        BoardsRpcController,
         SearchController,
       ],
       providers: [

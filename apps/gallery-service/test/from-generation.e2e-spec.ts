@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   bootGenerationStack,
   type Customer,
@@ -95,5 +96,57 @@ describe('gallery: images arrive from generations', () => {
     );
     await request(gallery).get(theirUrl.replace(theirs.images[0].id, image.id)).expect(404);
     await request(gallery).get(theirUrl).expect(200);
+  });
+
+  const board = async (c: Customer, name: string): Promise<string> =>
+    (
+      await request(gallery)
+        .post('/api/v1/boards')
+        .auth(c.token, { type: 'bearer' })
+        .send({ name })
+        .expect(201)
+    ).body.id;
+
+  it('puts a generation for one of your boards on that board', async () => {
+    const owner = await stack.customer('pro', 100);
+    const boardId = await board(owner, 'mine');
+    const submitted = await request(stack.generation.url)
+      .post('/api/v1/generations')
+      .auth(owner.token, { type: 'bearer' })
+      .send({ prompt: 'on my board', steps: 1, boardId })
+      .expect(202);
+    await stack.waitFor(owner, submitted.body.id, ['succeeded']);
+    const onBoard = await eventually(
+      async () => {
+        const res = await get(owner, `/api/v1/images?boardId=${boardId}`);
+        return res.body.items?.length === 1 ? res.body.items : undefined;
+      },
+      5_000,
+      'the image on the board',
+      50,
+    );
+    expect(onBoard[0]).toMatchObject({ generationId: submitted.body.id, boardId });
+  });
+
+  it("refuses a generation for another user's board with 404 BOARD_NOT_FOUND, storing and reserving nothing", async () => {
+    const owner = await stack.customer('pro', 100);
+    const stranger = await stack.customer('pro', 100);
+    const theirBoard = await board(owner, 'not yours');
+    const res = await request(stack.generation.url)
+      .post('/api/v1/generations')
+      .auth(stranger.token, { type: 'bearer' })
+      .send({ prompt: 'on their board', steps: 1, boardId: theirBoard })
+      .expect(404);
+    expect(res.body.code).toBe('BOARD_NOT_FOUND');
+    const missing = await request(stack.generation.url)
+      .post('/api/v1/generations')
+      .auth(stranger.token, { type: 'bearer' })
+      .send({ prompt: 'on no such board', steps: 1, boardId: randomUUID() })
+      .expect(404);
+    expect(missing.body.code).toBe('BOARD_NOT_FOUND');
+    expect(
+      await stack.sql(`SELECT "id" FROM "generations" WHERE "user_id" = $1`, [stranger.userId]),
+    ).toEqual([]);
+    expect(await stack.balance(stranger)).toEqual({ available: 100, reserved: 0 });
   });
 });

@@ -20,7 +20,7 @@ export const RpcPatterns = {
     plansQueueWeights: 'payment.plans.queueWeights',
   },
   generation: { systemPing: 'generation.system.ping' },
-  gallery: { systemPing: 'gallery.system.ping' },
+  gallery: { systemPing: 'gallery.system.ping', boardsOwned: 'gallery.boards.owned' },
   model: { systemPing: 'model.system.ping', modelsResolve: 'model.models.resolve' },
 } as const satisfies Record<ServiceKey, Record<string, string>>;
 
@@ -137,6 +137,16 @@ export interface ModelResolveRequest {
   tier: Tier;
 }
 
+export interface BoardOwnedRequest {
+  boardId: string;
+  ownerId: string;
+}
+
+/** Whether the board exists and belongs to that user (another user's board is "not owned"). */
+export interface BoardOwnedResponse {
+  owned: boolean;
+}
+
 export interface RpcContract {
   'model.models.resolve': { request: ModelResolveRequest; response: ResolvedModel };
   'payment.credits.reserve': { request: CreditsReserveRequest; response: CreditsReserveResponse };
@@ -153,6 +163,7 @@ export interface RpcContract {
   'payment.system.ping': { request: PingRequest; response: PingResponse };
   'generation.system.ping': { request: PingRequest; response: PingResponse };
   'gallery.system.ping': { request: PingRequest; response: PingResponse };
+  'gallery.boards.owned': { request: BoardOwnedRequest; response: BoardOwnedResponse };
   'model.system.ping': { request: PingRequest; response: PingResponse };
 }
 

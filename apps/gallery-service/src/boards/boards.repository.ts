@@ -56,6 +56,14 @@ export class BoardsRepository {
     return rows[0] ? toRow(rows[0]) : undefined;
   }
 
+  async isOwned(id: string, ownerId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM "boards" WHERE "id" = $1 AND "owner_id" = $2`,
+      [id, ownerId],
+    );
+    return rows.length > 0;
+  }
+
   async count(ownerId: string): Promise<number> {
     const [{ n }] = await this.dataSource.query(
       `SELECT count(*)::int AS n FROM "boards" WHERE "owner_id" = $1`,

@@ -53,6 +53,11 @@ export class BoardsService {
     return this.view(row);
   }
 
+  /** For generation-service, before it accepts a job for a board (another's is not owned). */
+  isOwned(ownerId: string, id: string): Promise<boolean> {
+    return this.boards.isOwned(id, ownerId);
+  }
+
   async create(ownerId: string, name: string): Promise<BoardView> {
     if ((await this.boards.count(ownerId)) >= MAX_BOARDS)
       throw new AppError('CONFLICT', `You have ${MAX_BOARDS} boards, the most there can be`);

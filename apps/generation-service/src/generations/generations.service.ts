@@ -73,6 +73,7 @@ export class GenerationsService {
       );
       if (earlier) return this.replay(earlier, hash);
     }
+    if (body.boardId) await this.assertBoardOwned(userId, body.boardId);
 
     const plan = await this.rpc.send(RpcPatterns.payment.plansForUser, { userId });
     const model = await this.rpc.send(RpcPatterns.model.modelsResolve, {
@@ -148,6 +149,18 @@ export class GenerationsService {
       .getWaitingCount()
       .catch(() => null);
     return this.answer(row, position);
+  }
+
+  /**
+   * Boards are gallery-service's: a board the caller does not own (another user's, or none)
+   * refuses the job before anything is stored or reserved.
+   */
+  private async assertBoardOwned(userId: string, boardId: string): Promise<void> {
+    const { owned } = await this.rpc.send(RpcPatterns.gallery.boardsOwned, {
+      boardId,
+      ownerId: userId,
+    });
+    if (!owned) throw new AppError('BOARD_NOT_FOUND', 'No such board');
   }
 
   private async reserve(row: GenerationRow): Promise<void> {
