@@ -129,6 +129,28 @@ describe('gallery: images, files and boards', () => {
       .expect(401);
   });
 
+  it.each([
+    ['an empty signature', (url: string) => url.replace(/sig=[\w-]+/, 'sig=')],
+    [
+      'a signature of other characters',
+      (url: string) => url.replace(/sig=[\w-]+/, 'sig=%2B%2F%3D'),
+    ],
+    [
+      'a signature too long to be one',
+      (url: string) => url.replace(/sig=/, `sig=${'a'.repeat(300)}`),
+    ],
+    ['an expiry that is not a number', (url: string) => url.replace(/exp=\d+/, 'exp=soon')],
+    ['an empty expiry', (url: string) => url.replace(/exp=\d+/, 'exp=')],
+  ])('answers 404, as for any altered signature, to a signed URL with %s', async (_, alter) => {
+    const [id] = await stack.ingest(ada, [{ prompt: 'altered' }]);
+    const { body } = await api(ada).get(`/images/${id}`).expect(200);
+    await request(stack.gallery.url).get(body.urls.file).expect(200);
+    const res = await request(stack.gallery.url)
+      .get(alter(body.urls.file as string))
+      .expect(404);
+    expect(res.body.code).toBe('NOT_FOUND');
+  });
+
   it('lists own images page by page, newest or oldest first, with every filter', async () => {
     const carol = await stack.signUp();
     const board = (await api(carol).post('/boards').send({ name: 'Cats' }).expect(201)).body;

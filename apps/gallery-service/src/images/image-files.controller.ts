@@ -47,8 +47,10 @@ export class ImageFilesController {
       sig: query.sig,
     });
     const etag = `"${id}-${variant}"`;
+    // Only a signature that verified vouches for its expiry (an owner may send any ?exp=).
+    const signedUntil = query.sig !== undefined ? query.exp : undefined;
     const maxAge =
-      query.exp !== undefined ? Math.max(0, query.exp - Math.floor(Date.now() / 1000)) : 3600;
+      signedUntil !== undefined ? Math.max(0, signedUntil - Math.floor(Date.now() / 1000)) : 3600;
     res.setHeader('Cache-Control', `private, max-age=${maxAge}, immutable`);
     res.setHeader('ETag', etag);
     res.setHeader('X-Content-Type-Options', 'nosniff');
