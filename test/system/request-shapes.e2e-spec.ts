@@ -1,9 +1,12 @@
+import { createHmac } from 'node:crypto';
 import { bootGenerationStack, type Customer, type GenerationStack } from '@pingvas/testing';
 import request from 'supertest';
 import { TINY_MODEL } from '../../apps/model-service/src/models/tiny-model.bootstrap';
+import { send } from './fuzz/send';
 import { type OpenApiDocument, operationsOf } from './openapi';
 
 const DEPTH = 5_000;
+const WEBHOOK_SECRET = 'request-shapes-secret';
 const deepJson = `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`;
 
 /** The field names a VALIDATION_FAILED body's details point at. */
@@ -21,7 +24,10 @@ describe('request shapes that reached a 500', () => {
   let services: Record<string, string>;
 
   beforeAll(async () => {
-    stack = await bootGenerationStack({ gallery: true });
+    stack = await bootGenerationStack({
+      gallery: true,
+      paymentEnv: { LEMONSQUEEZY_WEBHOOK_SECRET: WEBHOOK_SECRET },
+    });
     user = await stack.customer('pro', 1000);
     services = {
       user: stack.users.url,
@@ -206,5 +212,62 @@ describe('request shapes that reached a 500', () => {
       .auth(stack.admin.token, { type: 'bearer' })
       .expect(200);
     expect(models.body.map((m: { name: string }) => m.name)).not.toContain('no-limits');
+  });
+
+  describe('a signed Lemon Squeezy webhook body (stored as jsonb)', () => {
+    const deliver = (body: string) =>
+      request(stack.payment.url)
+        .post('/api/v1/webhooks/lemonsqueezy')
+        .set('Content-Type', 'application/json')
+        .set('X-Signature', createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex'))
+        .send(body);
+    const stored = async () =>
+      (await stack.payment.sql<{ n: number }>(`SELECT count(*)::int AS n FROM "webhook_events"`))[0]
+        .n;
+
+    it.each([
+      [
+        'a NUL',
+        '{"meta":{"event_name":"order_created"},"data":{"id":"o\\u0000"}}',
+        'VALIDATION_FAILED',
+      ],
+      [
+        'a lone surrogate',
+        '{"meta":{"event_name":"order_created"},"data":{"id":"\\ud800"}}',
+        'VALIDATION_FAILED',
+      ],
+      [
+        '5,000 levels of nesting',
+        `{"meta":{"event_name":"order_created"},"data":${deepJson}}`,
+        'BODY_TOO_DEEP',
+      ],
+    ])('is refused with %s in it, and not stored', async (_what, body, code) => {
+      const before = await stored();
+      const res = await deliver(body).expect(400);
+      expect(res.body.code).toBe(code);
+      expect(await stored()).toBe(before);
+    });
+  });
+
+  it("answers headers over Node's limit with a JSON 431 HEADERS_TOO_LARGE, not a bare status line", async () => {
+    const res = await send(stack.users.url, {
+      method: 'GET',
+      target: '/api/v1/users/me',
+      headers: { authorization: `Bearer ${'a'.repeat(20_000)}` },
+    });
+    expect(res.status).toBe(431);
+    expect(res.contentType).toContain('application/json');
+    expect(JSON.parse(res.text)).toMatchObject({ statusCode: 431, code: 'HEADERS_TOO_LARGE' });
+  });
+
+  it('answers a body that does not gunzip with 400 MALFORMED_BODY', async () => {
+    const res = await send(stack.users.url, {
+      method: 'POST',
+      target: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: Buffer.from('not gzip at all'),
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).code).toBe('MALFORMED_BODY');
   });
 });

@@ -12,6 +12,7 @@ export * from './http/get-json';
 export * from './http/request-json';
 export * from './http/cursor';
 export * from './http/idempotency-key';
+export * from './http/input-limits';
 export * from './http/listen';
 export * from './http/request-context';
 export * from './http/request-id';

@@ -95,6 +95,7 @@ export interface StackOptions {
   /** Also register SLOW_MODEL (made in a temporary models folder). */
   slowModel?: boolean;
   generationEnv?: Env;
+  paymentEnv?: Env;
   /** Also boot gallery-service (it takes the `gallery-ingest` jobs). */
   gallery?: boolean;
   /** Every process (and `queue()`) on this Redis, e.g. a TestRedisServer a test restarts. */
@@ -125,7 +126,7 @@ export async function bootGenerationStack(options: StackOptions = {}): Promise<G
     ...redis,
   });
   const jwks = { JWKS_URL: `${users.url}/.well-known/jwks.json`, ...redis };
-  const payment = await bootPaymentService(namespace, jwks);
+  const payment = await bootPaymentService(namespace, { ...jwks, ...options.paymentEnv });
   const modelSchema = await createTestSchema(TEST_DATABASE_URL, MODEL_DATABASE);
   const modelConfig = loadModelServiceConfig(
     testEnv({

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Optional } from '@pingvas/common';
 import { GENERATION_STATUSES, type GenerationStatus } from '@pingvas/contracts';
 import { Type } from 'class-transformer';
 import {
@@ -30,62 +31,62 @@ export class CreateGenerationDto {
   prompt!: string;
 
   @ApiPropertyOptional({ maxLength: 2000 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(2000)
   negativePrompt?: string;
 
   @ApiPropertyOptional({ description: "A model's id or name; the default model when absent" })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   modelId?: string;
 
   @ApiPropertyOptional({ minimum: 64, maximum: 4096, description: 'A multiple of 8' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(64)
   @Max(4096)
   width?: number;
 
   @ApiPropertyOptional({ minimum: 64, maximum: 4096, description: 'A multiple of 8' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(64)
   @Max(4096)
   height?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(200)
   steps?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 30 })
-  @IsOptional()
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(30)
   guidanceScale?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: MAX_SEED, description: 'Random when absent' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(MAX_SEED)
   seed?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 16, default: 1 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(16)
   count?: number;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   boardId?: string;
 }

@@ -6,9 +6,10 @@ import {
   Authenticated,
   type AuthPrincipal,
   CurrentUser,
+  Optional,
 } from '@pingvas/common';
 import { RpcClient } from '@pingvas/messaging';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 import type { PaymentServiceConfig } from '../config';
 import { PlansRepository } from '../plans/plans.repository';
 import { LemonSqueezyClient } from './lemon-squeezy.client';
@@ -16,13 +17,13 @@ import { SubscriptionsRepository } from './subscriptions.repository';
 
 class CheckoutDto {
   @ApiPropertyOptional({ example: 'pro' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   planId?: string;
 
   @ApiPropertyOptional({ example: 'pack-500' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   packId?: string;

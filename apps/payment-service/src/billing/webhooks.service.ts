@@ -1,6 +1,12 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppError, APP_CONFIG } from '@pingvas/common';
+import {
+  AppError,
+  APP_CONFIG,
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+  unstorableTextFields,
+} from '@pingvas/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { PaymentServiceConfig } from '../config';
 import { CreditLedger } from '../credits/credit-ledger';
@@ -59,6 +65,22 @@ export class WebhooksService {
     } catch {
       throw new AppError('MALFORMED_BODY', 'The signed body is not JSON');
     }
+    // The body is stored as jsonb: refused here as every other body is, not by PostgreSQL.
+    if (nestsDeeperThan(event, MAX_JSON_DEPTH))
+      throw new AppError(
+        'BODY_TOO_DEEP',
+        `The signed body nests deeper than ${MAX_JSON_DEPTH} levels`,
+      );
+    const unstorable = unstorableTextFields(event);
+    if (unstorable.length > 0)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'The signed body holds text that cannot be stored (NUL or unpaired surrogates)',
+        unstorable.map((field) => ({
+          field,
+          problems: [`${field} must not contain NUL or unpaired surrogates`],
+        })),
+      );
     const rawName: unknown = event?.meta?.event_name;
     const name = typeof rawName === 'string' ? text(rawName) : undefined;
     if (!name)

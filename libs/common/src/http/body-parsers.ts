@@ -24,6 +24,17 @@ function refuseDeepNesting(req: Request, _res: Response, next: NextFunction): vo
   );
 }
 
+/** zlib's failures on a body sent gzip or deflate say only "incorrect header check". */
+function parseFailure(err: unknown): AppError {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('Z_'))
+    return new AppError(
+      'MALFORMED_BODY',
+      'The request body does not decompress as its Content-Encoding says',
+    );
+  return toAppError(err);
+}
+
 /**
  * JSON and form parsers with a size limit and a nesting limit. Their failures (bad JSON, too
  * large, too deep, bad charset) become AppErrors here, so the error filter answers them with a
@@ -44,7 +55,7 @@ export function bodyParsers(limit: string): RequestHandler[] {
     (req: Request, res: Response, next: NextFunction) => {
       const chain = RAW_BODY_PATH.test(req.path) ? [raw] : parsers;
       const run = (index: number, err?: unknown): void => {
-        if (err !== undefined) return next(toAppError(err));
+        if (err !== undefined) return next(parseFailure(err));
         if (index === chain.length) return next();
         chain[index](req, res, (e?: unknown) => run(index + 1, e));
       };

@@ -7,6 +7,7 @@ import type { BaseConfig } from '../config/env';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 import { bodyParsers } from './body-parsers';
+import { answerClientErrorsAsJson } from './client-errors';
 import { corsOptions } from './cors';
 import { requestIdMiddleware } from './request-id';
 
@@ -41,6 +42,7 @@ export async function createHttpApp(
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  answerClientErrorsAsJson(app.getHttpServer());
   app.disable('x-powered-by');
   // Which proxies may set X-Forwarded-For: rate limits key on the client's real address.
   app.set('trust proxy', config.http.trustProxy === 'false' ? false : config.http.trustProxy);
