@@ -40,7 +40,9 @@ export async function bootPaymentService(
 }
 
 /** The invariant of the credit ledger: for every account, its rows sum to its balance. */
-export async function ledgerMismatches(svc: PaymentServiceUnderTest): Promise<unknown[]> {
+export async function ledgerMismatches(
+  svc: Pick<PaymentServiceUnderTest, 'sql'>,
+): Promise<unknown[]> {
   return svc.sql(`
     SELECT a."user_id", a."available", a."reserved", l."available" AS ledger_available, l."reserved" AS ledger_reserved
     FROM "credit_accounts" a
