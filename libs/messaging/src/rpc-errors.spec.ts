@@ -16,6 +16,13 @@ describe('rpcFailure', () => {
     });
   });
 
+  it("keeps a handler's DATABASE_UNAVAILABLE: the caller answers 503 with it, not 502", () => {
+    expect(failure({ code: 'DATABASE_UNAVAILABLE', message: 'database away' })).toMatchObject({
+      code: 'DATABASE_UNAVAILABLE',
+      status: 503,
+    });
+  });
+
   it('answers 503 when nobody answered in time', () => {
     expect(failure(new TimeoutError())).toMatchObject({
       code: 'UPSTREAM_UNAVAILABLE',
