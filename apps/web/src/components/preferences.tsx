@@ -6,16 +6,18 @@ export function LanguageSwitcher() {
   const { t, i18n } = useTranslation();
   const current: Language = i18n.resolvedLanguage === 'en' ? 'en' : 'ko';
   return (
-    <label className="compact-select">
-      <span className="visually-hidden">{t('prefs.language')}</span>
-      <select value={current} onChange={(e) => void i18n.changeLanguage(e.target.value)}>
-        {LANGUAGES.map((lng) => (
-          <option key={lng} value={lng} lang={lng}>
-            {t(`prefs.languages.${lng}`)}
-          </option>
-        ))}
-      </select>
-    </label>
+    <select
+      className="compact-select"
+      aria-label={t('prefs.language')}
+      value={current}
+      onChange={(e) => void i18n.changeLanguage(e.target.value)}
+    >
+      {LANGUAGES.map((lng) => (
+        <option key={lng} value={lng} lang={lng}>
+          {t(`prefs.languages.${lng}`)}
+        </option>
+      ))}
+    </select>
   );
 }
 
@@ -23,15 +25,17 @@ export function ThemeSwitcher() {
   const { t } = useTranslation();
   const theme = useTheme();
   return (
-    <label className="compact-select">
-      <span className="visually-hidden">{t('prefs.theme')}</span>
-      <select value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
-        {THEMES.map((value) => (
-          <option key={value} value={value}>
-            {t(`prefs.themes.${value}`)}
-          </option>
-        ))}
-      </select>
-    </label>
+    <select
+      className="compact-select"
+      aria-label={t('prefs.theme')}
+      value={theme}
+      onChange={(e) => setTheme(e.target.value as Theme)}
+    >
+      {THEMES.map((value) => (
+        <option key={value} value={value}>
+          {t(`prefs.themes.${value}`)}
+        </option>
+      ))}
+    </select>
   );
 }

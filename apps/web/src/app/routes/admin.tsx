@@ -1,5 +1,5 @@
-import { NotFoundRoute } from './not-found';
+import { AdminScreen } from '@/features/admin/components/admin-screen';
 
 export function AdminRoute() {
-  return <NotFoundRoute />;
+  return <AdminScreen />;
 }

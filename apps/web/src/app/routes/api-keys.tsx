@@ -1,5 +1,5 @@
-import { NotFoundRoute } from './not-found';
+import { ApiKeysScreen } from '@/features/api-keys/components/api-keys-screen';
 
 export function ApiKeysRoute() {
-  return <NotFoundRoute />;
+  return <ApiKeysScreen />;
 }

@@ -1,5 +1,5 @@
-import { NotFoundRoute } from './not-found';
+import { CreditsScreen } from '@/features/credits/components/credits-screen';
 
 export function CreditsRoute() {
-  return <NotFoundRoute />;
+  return <CreditsScreen />;
 }

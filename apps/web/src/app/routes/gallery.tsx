@@ -1,5 +1,5 @@
-import { NotFoundRoute } from './not-found';
+import { GalleryScreen } from '@/features/gallery/components/gallery-screen';
 
 export function GalleryRoute() {
-  return <NotFoundRoute />;
+  return <GalleryScreen />;
 }

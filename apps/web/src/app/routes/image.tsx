@@ -1,5 +1,7 @@
-import { NotFoundRoute } from './not-found';
+import { useParams } from 'react-router';
+import { ImageDetail } from '@/features/gallery/components/image-detail';
 
 export function ImageRoute() {
-  return <NotFoundRoute />;
+  const { imageId = '' } = useParams();
+  return <ImageDetail key={imageId} id={imageId} />;
 }

@@ -1,5 +1,5 @@
-import { NotFoundRoute } from './not-found';
+import { QueueScreen } from '@/features/queue/components/queue-screen';
 
 export function QueueRoute() {
-  return <NotFoundRoute />;
+  return <QueueScreen />;
 }

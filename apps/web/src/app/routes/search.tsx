@@ -1,5 +1,6 @@
-import { NotFoundRoute } from './not-found';
+import { SearchScreen } from '@/features/gallery/components/search-screen';
 
+/** Search is the gallery's: the same grid, filters and actions over the matching images. */
 export function SearchRoute() {
-  return <NotFoundRoute />;
+  return <SearchScreen />;
 }
