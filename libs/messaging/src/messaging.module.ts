@@ -1,8 +1,9 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG, type BaseConfig, RevokedSessions } from '@pingvas/common';
 import { reconnectDelay, redisOptionsFromUrl } from './redis-options';
+import { QueueErrorLog } from './queue-errors';
 import { RedisReadiness } from './redis-readiness';
 import { RedisRevokedSessions } from './revoked-sessions';
 import { RpcClient } from './rpc-client';
@@ -10,7 +11,8 @@ import { RpcRequestContextInterceptor } from './rpc-server';
 
 /**
  * Redis for a process: the RPC client, BullMQ's shared connection settings (key prefix per
- * environment, or per test file) and the `redis` readiness check.
+ * environment, or per test file), an error listener on every queue and worker, and the
+ * `redis` readiness check.
  */
 @Global()
 @Module({})
@@ -20,6 +22,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       imports: [
+        DiscoveryModule,
         BullModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (config: BaseConfig) => ({
@@ -39,6 +42,7 @@ export class MessagingModule {
         // The shared guard (libs/common) reads closed sign-ins through its port.
         RedisRevokedSessions,
         { provide: RevokedSessions, useExisting: RedisRevokedSessions },
+        QueueErrorLog,
         { provide: APP_INTERCEPTOR, useClass: RpcRequestContextInterceptor },
       ],
       exports: [...rpc, BullModule, RedisRevokedSessions, RevokedSessions],
