@@ -7,9 +7,11 @@ import { ensureWebBuild } from './web-build';
 /**
  * `npm start`: runs the migrations once, makes the tiny model if missing, builds the web app if stale, starts the seven processes with their logs prefixed by
  * name, prints where they answer, and on Ctrl-C (or SIGTERM) stops every one of them.
- * Children run in their own process groups so a terminal's Ctrl-C reaches the launcher only,
- * which then stops them in order; if the launcher dies, each child sees its IPC channel close
- * and stops itself.
+ * A child that exits on its own is started again after a backoff (1 s doubling to 30 s, back
+ * to 1 s once it has stayed up a minute), as Kubernetes restarts a crashed container; the
+ * others keep running. Children run in their own process groups so a terminal's Ctrl-C
+ * reaches the launcher only, which then stops them in order; if the launcher dies, each child
+ * sees its IPC channel close and stops itself.
  */
 
 interface ProcessSpec {
@@ -21,6 +23,10 @@ interface ProcessSpec {
 const DIST = join(__dirname, '..');
 const READY_DEADLINE_MS = 60_000;
 const STOP_DEADLINE_MS = 15_000;
+const FIRST_RESTART_DELAY_MS = 1000;
+const MAX_RESTART_DELAY_MS = 30_000;
+/** A child that stayed up this long is healthy again: its next crash restarts it at once. */
+const STABLE_AFTER_MS = 60_000;
 const COLORS = [36, 35, 33, 32, 34, 31];
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 
@@ -66,26 +72,41 @@ const sharedEnv: NodeJS.ProcessEnv = {
 };
 
 const children = new Map<ProcessName, ChildProcess>();
+const restarts = new Map<ProcessName, { count: number; delayMs: number; timer?: NodeJS.Timeout }>();
 let stopping = false;
 
-function startAll(): void {
-  specs.forEach((spec, index) => {
-    const env: NodeJS.ProcessEnv = { ...sharedEnv, PORT: String(spec.port) };
-    const child = spawn(process.execPath, [spec.entry], {
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    children.set(spec.name, child);
-    say(`started ${spec.name} (pid ${child.pid}) on port ${spec.port}`);
-    pipeLines(child, label(spec.name, index));
-    child.on('exit', (code, signal) => {
-      children.delete(spec.name);
-      if (stopping) return;
-      say(`${spec.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the suite`);
-      void stopAll(1);
-    });
+function start(spec: ProcessSpec, index: number): void {
+  const env: NodeJS.ProcessEnv = { ...sharedEnv, PORT: String(spec.port) };
+  const child = spawn(process.execPath, [spec.entry], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  const startedAt = Date.now();
+  children.set(spec.name, child);
+  say(`started ${spec.name} (pid ${child.pid}) on port ${spec.port}`);
+  pipeLines(child, label(spec.name, index));
+  child.on('exit', (code, signal) => {
+    children.delete(spec.name);
+    if (stopping) return;
+    const state = restarts.get(spec.name) ?? { count: 0, delayMs: FIRST_RESTART_DELAY_MS };
+    if (Date.now() - startedAt >= STABLE_AFTER_MS) state.delayMs = FIRST_RESTART_DELAY_MS;
+    state.count += 1;
+    const delayMs = state.delayMs;
+    state.delayMs = Math.min(delayMs * 2, MAX_RESTART_DELAY_MS);
+    say(
+      `${spec.name} exited unexpectedly (${signal ?? `code ${code}`}); restarting it in ${delayMs / 1000} s (restart ${state.count})`,
+    );
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      if (!stopping) start(spec, index);
+    }, delayMs);
+    restarts.set(spec.name, state);
+  });
+}
+
+function startAll(): void {
+  specs.forEach((spec, index) => start(spec, index));
 }
 
 async function isReady(port: number): Promise<boolean> {
@@ -131,6 +152,7 @@ async function waitUntilReady(): Promise<void> {
 async function stopAll(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  for (const { timer } of restarts.values()) clearTimeout(timer);
   say('stopping all processes...');
   const exited = [...children.values()].map(
     (child) =>

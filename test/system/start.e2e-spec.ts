@@ -46,6 +46,14 @@ describe('npm start (the launcher)', () => {
   let storageDir: string;
   const output: string[] = [];
   const url = (name: string) => `http://127.0.0.1:${ports[name]}`;
+  /** The pid of each child's latest start, as the launcher printed it. */
+  const latestPids = (): Record<string, number> =>
+    Object.fromEntries(
+      output
+        .map((l) => /started (\S+) \(pid (\d+)\)/.exec(l))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => [m[1], Number(m[2])]),
+    );
 
   beforeAll(async () => {
     storageDir = await mkdtemp(join(tmpdir(), 'pingvas-system-'));
@@ -178,6 +186,35 @@ describe('npm start (the launcher)', () => {
     expect(thumbnail.headers['content-type']).toBe('image/webp');
   });
 
+  it('restarts a child killed with kill -9, saying so, while the others keep running', async () => {
+    const before = latestPids();
+    const victim = 'model-service';
+    process.kill(before[victim], 'SIGKILL');
+
+    await eventually(
+      async () => (latestPids()[victim] !== before[victim] ? true : undefined),
+      20_000,
+      `${victim} started again`,
+    );
+    expect(launcher.exitCode).toBeNull();
+    expect(output.join('\n')).toMatch(
+      new RegExp(
+        `${victim} exited unexpectedly \\(SIGKILL\\); restarting it in 1 s \\(restart 1\\)`,
+      ),
+    );
+    await eventually(
+      async () => ((await request(url(victim)).get('/ready')).status === 200 ? true : undefined),
+      30_000,
+      `${victim} ready again`,
+    );
+    const after = latestPids();
+    for (const name of NAMES.filter((n) => n !== victim)) {
+      expect([name, after[name]]).toEqual([name, before[name]]);
+      expect(isAlive(after[name])).toBe(true);
+      await request(url(name)).get('/health').expect(200);
+    }
+  }, 60_000);
+
   it('serves the app, every service’s API and one reference on the web origin (the edge)', async () => {
     const web = () => request(url('web'));
     const page = await web().get('/gallery/1').expect(200);
@@ -213,10 +250,7 @@ describe('npm start (the launcher)', () => {
   });
 
   it('stops every child on one SIGINT and leaves no process behind', async () => {
-    const pids = output
-      .map((l) => /started (\S+) \(pid (\d+)\)/.exec(l))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => Number(m[2]));
+    const pids = Object.values(latestPids());
     expect(pids).toHaveLength(7);
     expect(pids.every(isAlive)).toBe(true);
 
