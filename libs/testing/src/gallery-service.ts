@@ -58,6 +58,79 @@ export interface GalleryStack {
   stop(): Promise<void>;
 }
 
+export interface IngestTarget {
+  /** The `gallery-ingest` queue of the gallery-service under test. */
+  queue: Queue;
+  /** Its blob store, where the worker would have written the PNGs. */
+  storageDir: string;
+  /** Whether every one of these images has its row yet. */
+  ingested(ids: string[]): Promise<boolean>;
+}
+
+let fixturePng: Promise<Buffer> | undefined;
+
+/**
+ * Puts one `gallery-ingest` job per image, exactly as generation-service does (a PNG written
+ * where the worker writes it), and resolves with the image ids once every row exists.
+ */
+export async function ingestImages(
+  target: IngestTarget,
+  owner: GalleryUser,
+  images: FixtureImage[],
+): Promise<string[]> {
+  fixturePng ??= sharp({
+    create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 120, b: 40 } },
+  })
+    .png()
+    .toBuffer();
+  const png = await fixturePng;
+  const ids: string[] = [];
+  const jobs = [];
+  for (const image of images) {
+    const generationId = randomUUID();
+    const id = randomUUID();
+    const storageKey = imageStorageKey(owner.userId, generationId, 0);
+    const file = join(target.storageDir, storageKey);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, png);
+    const at = (image.createdAt ?? new Date()).toISOString();
+    const data: GalleryIngestJob = {
+      ownerId: owner.userId,
+      generationId,
+      boardId: image.boardId ?? null,
+      model: { id: image.modelId ?? 'model-a', name: image.modelId ?? 'model-a' },
+      prompt: image.prompt,
+      negativePrompt: image.negativePrompt ?? null,
+      params: {
+        width: 64,
+        height: 48,
+        steps: 4,
+        guidanceScale: 1,
+        seed: 7,
+        count: 1,
+        scheduler: 'euler',
+      },
+      images: [{ id, index: 0, width: 64, height: 48, seed: 7, storageKey, bytes: png.length }],
+      createdAt: at,
+      finishedAt: at,
+    };
+    ids.push(id);
+    jobs.push({
+      name: GalleryIngestNames.generation,
+      data,
+      opts: { jobId: galleryIngestJobId(generationId) },
+    });
+  }
+  await target.queue.addBulk(jobs);
+  await eventually(
+    async () => ((await target.ingested(ids)) ? true : undefined),
+    60_000,
+    `${ids.length} images ingested`,
+    50,
+  );
+  return ids;
+}
+
 /** user-service and gallery-service in this process, sharing one namespace and a blob store. */
 export async function bootGalleryStack(extra: Env = {}): Promise<GalleryStack> {
   const namespace = uniqueName('t');
@@ -87,11 +160,6 @@ export async function bootGalleryStack(extra: Env = {}): Promise<GalleryStack> {
     prefix: namespace,
     connection: { url: TEST_REDIS_URL } as never,
   });
-  const png = await sharp({
-    create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 120, b: 40 } },
-  })
-    .png()
-    .toBuffer();
   const sql = async <T>(text: string, params: unknown[] = []) =>
     (await client.query(text, params)).rows as T[];
 
@@ -110,59 +178,22 @@ export async function bootGalleryStack(extra: Env = {}): Promise<GalleryStack> {
       const session = res.body as Session;
       return { userId: session.user.id, token: session.accessToken };
     },
-    async ingest(owner, images) {
-      const ids: string[] = [];
-      const jobs = [];
-      for (const image of images) {
-        const generationId = randomUUID();
-        const id = randomUUID();
-        const storageKey = imageStorageKey(owner.userId, generationId, 0);
-        const file = join(storageDir, storageKey);
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(file, png);
-        const at = (image.createdAt ?? new Date()).toISOString();
-        const data: GalleryIngestJob = {
-          ownerId: owner.userId,
-          generationId,
-          boardId: image.boardId ?? null,
-          model: { id: image.modelId ?? 'model-a', name: image.modelId ?? 'model-a' },
-          prompt: image.prompt,
-          negativePrompt: image.negativePrompt ?? null,
-          params: {
-            width: 64,
-            height: 48,
-            steps: 4,
-            guidanceScale: 1,
-            seed: 7,
-            count: 1,
-            scheduler: 'euler',
+    ingest: (owner, images) =>
+      ingestImages(
+        {
+          queue,
+          storageDir,
+          ingested: async (ids) => {
+            const [{ n }] = await sql<{ n: number }>(
+              `SELECT count(*)::int AS n FROM "images" WHERE "id" = ANY($1)`,
+              [ids],
+            );
+            return n === ids.length;
           },
-          images: [{ id, index: 0, width: 64, height: 48, seed: 7, storageKey, bytes: png.length }],
-          createdAt: at,
-          finishedAt: at,
-        };
-        ids.push(id);
-        jobs.push({
-          name: GalleryIngestNames.generation,
-          data,
-          opts: { jobId: galleryIngestJobId(generationId) },
-        });
-      }
-      await queue.addBulk(jobs);
-      await eventually(
-        async () => {
-          const [{ n }] = await sql<{ n: number }>(
-            `SELECT count(*)::int AS n FROM "images" WHERE "id" = ANY($1)`,
-            [ids],
-          );
-          return n === ids.length ? true : undefined;
         },
-        60_000,
-        `${ids.length} images ingested`,
-        50,
-      );
-      return ids;
-    },
+        owner,
+        images,
+      ),
     async stop() {
       await queue.close();
       await gallery.close();
