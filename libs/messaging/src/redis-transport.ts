@@ -55,6 +55,7 @@ export class NamespacedRedisServer extends ServerRedis {
     });
   }
 
+  /** Nest's, for exact channels (this transport sets no `wildcards`), with every promise handled. */
   override bindEvents(subClient: Redis, pubClient: Redis): void {
     subClient.on('message', (channel: string, buffer: string) => {
       this.handleMessage(channel, buffer, pubClient, channel).catch((err: unknown) =>

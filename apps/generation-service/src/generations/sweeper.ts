@@ -49,7 +49,14 @@ export class Sweeper implements OnApplicationBootstrap, OnApplicationShutdown {
 
   private async pass(): Promise<void> {
     const grace = this.config.generation.sweepGraceMs;
-    for (const row of await this.repo.inFlightOlderThan(grace)) await this.lost.reconcile(row);
+    for (const row of await this.repo.inFlightOlderThan(grace)) {
+      // One generation that cannot be judged now (its files unreadable) must not stop the rest.
+      await this.lost
+        .reconcile(row)
+        .catch((err: unknown) =>
+          this.logger.warn({ generationId: row.id, err: String(err) }, 'not reconciled yet'),
+        );
+    }
     for (const id of await this.repo.unsettled(Math.min(grace, 5000))) {
       await this.settlement.trySettle(id);
     }
