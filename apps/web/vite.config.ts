@@ -39,6 +39,8 @@ export default defineConfig({
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 600,
     rolldownOptions: {
+      // On a busy 2-core machine every build would print which plugin was slow.
+      checks: { bundlerTimings: false },
       // "use client" marks server-component boundaries; a client-only bundle has none.
       onwarn(warning, warn) {
         if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);

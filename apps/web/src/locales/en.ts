@@ -153,7 +153,7 @@ export const en: Dictionary<typeof ko> = {
     placeholder: 'e.g. cat, watercolour, or initials ㄱㅇㅇ',
     suggestions: 'Suggestions',
     submit: 'Search',
-    hint: 'Find images by words, compounds, or Korean initial consonants (ㄱㅇㅇ).',
+    hint: 'Find images by words, compounds, or Korean initial consonants, e.g.',
     empty: 'No image matches "{{q}}".',
   },
   creditsPage: {

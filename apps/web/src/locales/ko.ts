@@ -149,7 +149,7 @@ export const ko = {
     placeholder: '예: 고양이, 수채화 또는 초성 ㄱㅇㅇ',
     suggestions: '추천 검색어',
     submit: '검색',
-    hint: '단어, 합성어, 초성(ㄱㅇㅇ)으로 찾을 수 있습니다.',
+    hint: '단어, 합성어, 초성으로도 찾을 수 있습니다. 예:',
     empty: '"{{q}}"에 맞는 이미지가 없습니다.',
   },
   creditsPage: {

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { SelectField } from '@/components/select-field';
 import { useModels } from '@/lib/account';
 import type { ImageFilters } from '../api/images';
 import { useBoards } from '../api/boards';
@@ -15,35 +16,31 @@ export function GalleryFilters({
   const models = useModels();
   return (
     <div className="filters" role="group" aria-label={t('gallery.filters')}>
-      <label className="filter">
-        <span>{t('gallery.board')}</span>
-        <select
-          value={filters.boardId ?? ''}
-          onChange={(e) => onChange({ ...filters, boardId: e.target.value || undefined })}
-        >
-          <option value="">{t('gallery.allBoards')}</option>
-          <option value="none">{t('gallery.noBoard')}</option>
-          {(boards.data ?? []).map((b) => (
-            <option key={b.id} value={b.id}>
-              {t('gallery.boardOption', { name: b.name, count: b.imageCount })}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="filter">
-        <span>{t('gallery.model')}</span>
-        <select
-          value={filters.modelId ?? ''}
-          onChange={(e) => onChange({ ...filters, modelId: e.target.value || undefined })}
-        >
-          <option value="">{t('gallery.allModels')}</option>
-          {(models.data ?? []).map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label={t('gallery.board')}
+        value={filters.boardId ?? ''}
+        onChange={(e) => onChange({ ...filters, boardId: e.target.value || undefined })}
+      >
+        <option value="">{t('gallery.allBoards')}</option>
+        <option value="none">{t('gallery.noBoard')}</option>
+        {(boards.data ?? []).map((b) => (
+          <option key={b.id} value={b.id}>
+            {t('gallery.boardOption', { name: b.name, count: b.imageCount })}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField
+        label={t('gallery.model')}
+        value={filters.modelId ?? ''}
+        onChange={(e) => onChange({ ...filters, modelId: e.target.value || undefined })}
+      >
+        <option value="">{t('gallery.allModels')}</option>
+        {(models.data ?? []).map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.name}
+          </option>
+        ))}
+      </SelectField>
       <label className="filter-check">
         <input
           type="checkbox"

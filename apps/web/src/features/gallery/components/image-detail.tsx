@@ -5,6 +5,7 @@ import { Button } from '@/components/button';
 import { Dialog } from '@/components/dialog';
 import { ErrorNotice } from '@/components/error-notice';
 import { Page } from '@/components/page';
+import { SelectField } from '@/components/select-field';
 import { Spinner } from '@/components/spinner';
 import { isApiError } from '@/lib/errors';
 import { useFormat } from '@/lib/format';
@@ -96,22 +97,20 @@ function Detail({ image }: { image: GalleryImage }) {
               {t('gallery.reuse')}
             </Link>
           </div>
-          <label className="filter">
-            <span>{t('gallery.board')}</span>
-            <select
-              value={image.boardId ?? ''}
-              onChange={(e) =>
-                update.mutate({ id: image.id, patch: { boardId: e.target.value || null } })
-              }
-            >
-              <option value="">{t('gallery.noBoard')}</option>
-              {(boards.data ?? []).map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField
+            label={t('gallery.board')}
+            value={image.boardId ?? ''}
+            onChange={(e) =>
+              update.mutate({ id: image.id, patch: { boardId: e.target.value || null } })
+            }
+          >
+            <option value="">{t('gallery.noBoard')}</option>
+            {(boards.data ?? []).map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.name}
+              </option>
+            ))}
+          </SelectField>
           <ErrorNotice error={update.error ?? remove.error} />
           <Button variant="danger" onClick={() => setConfirming(true)}>
             {t('common.delete')}

@@ -36,7 +36,9 @@ export function ImageGrid(props: ImageGridProps) {
     overscan: 3,
     scrollMargin: offset,
   });
-  useEffect(() => virtualizer.measure(), [tile, virtualizer]);
+  useEffect(() => {
+    virtualizer.measure();
+  }, [tile, virtualizer]);
   const items = virtualizer.getVirtualItems();
   const lastRow = items.length > 0 ? items[items.length - 1].index : -1;
   useEffect(() => {

@@ -42,7 +42,9 @@ export function SearchBox({
     } else if (e.key === 'ArrowUp' && items.length > 0) {
       e.preventDefault();
       setActive((i) => (i <= 0 ? items.length - 1 : i - 1));
-    } else if (e.key === 'Escape') {
+    } else if (e.key === 'Escape' && items.length > 0) {
+      // Close the list only; a second Escape clears the field as search fields do.
+      e.preventDefault();
       setOpen(false);
       setActive(-1);
     }

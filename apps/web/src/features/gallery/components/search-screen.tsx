@@ -24,7 +24,9 @@ export function SearchScreen() {
     <Page title={t('search.title')}>
       <div className="stack">
         <SearchBox initial={q} onSearch={search} />
-        <p className="muted">{t('search.hint')}</p>
+        <p className="muted">
+          {t('search.hint')} <span lang="ko">ㄱㅇㅇ</span>
+        </p>
         <GalleryFilters filters={filters} onChange={setFilters} />
         {q && <ImageResults query={query} empty={t('search.empty', { q })} />}
       </div>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Button } from '@/components/button';
 import { Dialog } from '@/components/dialog';
 import { ErrorNotice } from '@/components/error-notice';
+import { SelectField } from '@/components/select-field';
 import { useBoards } from '../api/boards';
 import { useDeleteImages, useMoveImages } from '../api/images';
 
@@ -18,18 +19,20 @@ export function SelectionBar({ ids, onDone }: { ids: string[]; onDone: () => voi
   return (
     <div className="selection-bar" role="region" aria-label={t('gallery.selection')}>
       <strong aria-live="polite">{t('gallery.selected', { count: ids.length })}</strong>
-      <label className="filter">
-        <span className="visually-hidden">{t('gallery.moveTo')}</span>
-        <select value={target} onChange={(e) => setTarget(e.target.value)}>
-          <option value="">{t('gallery.moveTo')}</option>
-          <option value="none">{t('gallery.noBoard')}</option>
-          {(boards.data ?? []).map((b) => (
-            <option key={b.id} value={b.id}>
-              {b.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label={t('gallery.moveTo')}
+        hideLabel
+        value={target}
+        onChange={(e) => setTarget(e.target.value)}
+      >
+        <option value="">{t('gallery.moveTo')}</option>
+        <option value="none">{t('gallery.noBoard')}</option>
+        {(boards.data ?? []).map((b) => (
+          <option key={b.id} value={b.id}>
+            {b.name}
+          </option>
+        ))}
+      </SelectField>
       <Button
         disabled={!target}
         busy={move.isPending}

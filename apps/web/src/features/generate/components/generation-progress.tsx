@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Button } from '@/components/button';
@@ -19,10 +20,16 @@ export function GenerationProgress({ id, totalSteps, prompt, position }: Generat
   const { t } = useTranslation();
   const live = useGenerationEvents(id, totalSteps);
   const cancel = useCancelGeneration();
+  const ref = useRef<HTMLElement>(null);
+  // On a phone the form fills the screen: bring the job that was just sent into view. (A block
+  // body: Chromium's scrollIntoView now returns a promise, which React would take for a cleanup.)
+  useEffect(() => {
+    void ref.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
   if (!live) return null;
   const active = live.status === 'queued' || live.status === 'running';
   return (
-    <section className="card generation-live" aria-labelledby="live-title">
+    <section ref={ref} className="card generation-live" aria-labelledby="live-title">
       <div className="row-between">
         <h2 id="live-title">{t('generate.liveTitle')}</h2>
         <span className={`status status-${live.status}`} role="status">
