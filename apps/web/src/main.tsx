@@ -5,6 +5,11 @@ import './styles/app.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { session } from './lib/session';
+
+// Restore the session from the refresh cookie now, while the screen's code is still loading,
+// rather than after the first render: on a cold load that is the longest wait before data.
+void session.restore();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -33,7 +33,7 @@ export function ImageGrid(props: ImageGridProps) {
   const virtualizer = useWindowVirtualizer({
     count: rows,
     estimateSize: () => tile + gap,
-    overscan: 3,
+    overscan: 2,
     scrollMargin: offset,
   });
   useEffect(() => {
