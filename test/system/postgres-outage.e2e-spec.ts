@@ -152,7 +152,7 @@ describe('PostgreSQL stopped under running services', () => {
       }),
     );
     rpc.onApplicationBootstrap();
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     for (const s of services) if (s.alive()) s.proc.child.kill('SIGTERM');

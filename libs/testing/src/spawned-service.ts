@@ -40,7 +40,8 @@ export async function spawnService(
       if (!alive()) return 'exited';
       return (await request(url).get('/health')).status === 200 ? 'up' : undefined;
     },
-    30_000,
+    // Generous: several services booting at once on a machine busy with other test files.
+    90_000,
     `${name} answering /health`,
   );
   if (up === 'exited') throw new Error(`${name} exited at boot:\n${proc.stderr.join('\n')}`);
