@@ -1,17 +1,5 @@
-import { expect, type Page, test } from '@playwright/test';
-import { adminEmail, checkScreen, generate, newEmail, PASSWORD, signIn, signUp } from './support';
-
-/** The admin from ADMIN_EMAILS: signs up on first use, signs in after. */
-async function asAdmin(page: Page): Promise<void> {
-  await page.goto('/signup');
-  await page.getByLabel('이메일').fill(adminEmail());
-  await page.getByLabel('비밀번호').fill(PASSWORD);
-  await page.getByRole('button', { name: '회원가입' }).click();
-  const taken = page.getByText('이미 가입된 이메일입니다.');
-  const signedIn = page.getByRole('heading', { name: '이미지 생성' });
-  await expect(taken.or(signedIn)).toBeVisible();
-  if (await taken.isVisible()) await signIn(page, adminEmail());
-}
+import { expect, test } from '@playwright/test';
+import { adminEmail, asAdmin, checkScreen, generate, newEmail, PASSWORD, signUp } from './support';
 
 const SIGNED_IN_SCREENS = [
   { path: '/generate', heading: '이미지 생성', en: 'Generate images', name: 'generate' },

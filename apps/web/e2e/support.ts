@@ -38,6 +38,17 @@ export async function signIn(page: Page, email: string): Promise<void> {
   await expect(page.getByRole('heading', { name: '이미지 생성' })).toBeVisible();
 }
 
+/** The admin from ADMIN_EMAILS: signs up on first use (tests run in parallel), signs in after. */
+export async function asAdmin(page: Page): Promise<void> {
+  await page.goto('/signup');
+  await page.getByLabel('이메일').fill(adminEmail());
+  await page.getByLabel('비밀번호').fill(PASSWORD);
+  await page.getByRole('button', { name: '회원가입' }).click();
+  const taken = page.getByText('이미 가입된 이메일입니다.');
+  await expect(taken.or(page.getByRole('heading', { name: '이미지 생성' }))).toBeVisible();
+  if (await taken.isVisible()) await signIn(page, adminEmail());
+}
+
 /** Generates one image with the model's defaults and waits until it is shown. */
 export async function generate(page: Page, prompt: string): Promise<void> {
   await page.goto('/generate');
