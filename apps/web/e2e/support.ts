@@ -81,6 +81,8 @@ export async function checkScreen(page: Page, screen: string, info: TestInfo): P
     await page.setViewportSize(size);
     await page.evaluate(() => document.fonts.ready);
     await expectAccessible(page, `${screen} (${width})`);
+    // From the top: a full-page shot of a scrolled page repeats the sticky header mid-page.
+    await page.evaluate(() => window.scrollTo(0, 0));
     const path = join(SCREENS, `${screen}-${width}.png`);
     await page.screenshot({ path, fullPage: true });
     await info.attach(`${screen}-${width}`, { path, contentType: 'image/png' });
