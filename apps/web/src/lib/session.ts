@@ -14,6 +14,8 @@ export type SessionState =
 const WEB = { [WEB_CLIENT_HEADER]: WEB_CLIENT_VALUE };
 /** Refresh this long before the access token lapses. */
 const EARLY_MS = 60_000;
+/** Tries of a refresh that gets no answer (network, 429, 5xx) before it gives up. */
+const RETRIES = 3;
 const channel =
   typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('pingvas-auth');
 
@@ -56,24 +58,35 @@ async function post(path: string): Promise<Response> {
  */
 async function refreshOnce(): Promise<string | null> {
   const run = async (): Promise<string | null> => {
-    const res = await post('refresh').catch(() => null);
-    if (res?.ok) {
-      adopt((await res.json()) as WebSession);
-      return accessToken;
+    for (let attempt = 1; ; attempt += 1) {
+      const res = await post('refresh').catch(() => null);
+      if (res?.ok) {
+        adopt((await res.json()) as WebSession);
+        return accessToken;
+      }
+      if (res && (res.status === 401 || res.status === 403)) {
+        const body = (await res.json().catch(() => null)) as { code?: string } | null;
+        const reason =
+          body?.code === 'REFRESH_REUSED'
+            ? 'reused'
+            : state.status === 'signedIn'
+              ? 'expired'
+              : undefined;
+        drop(reason);
+        channel?.postMessage('signed-out');
+        return null;
+      }
+      // Rate limited, or the network or a service away: the cookie may well be good, so wait
+      // (as long as Retry-After says, within reason) and try again before giving up.
+      if (attempt >= RETRIES) break;
+      const retryAfter = Number(res?.headers.get('Retry-After'));
+      const waitMs =
+        Number.isFinite(retryAfter) && retryAfter > 0
+          ? Math.min(retryAfter, 30) * 1000
+          : attempt * 1000;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
-    if (res && (res.status === 401 || res.status === 403)) {
-      const body = (await res.json().catch(() => null)) as { code?: string } | null;
-      drop(
-        body?.code === 'REFRESH_REUSED'
-          ? 'reused'
-          : state.status === 'signedIn'
-            ? 'expired'
-            : undefined,
-      );
-      channel?.postMessage('signed-out');
-      return null;
-    }
-    // The network or the service is away: keep what we have, a later call tries again.
+    // Still no answer: keep a session we have (a later call tries again), or show sign-in.
     if (state.status === 'restoring') drop();
     return null;
   };
