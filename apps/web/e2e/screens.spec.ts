@@ -43,6 +43,15 @@ test('every screen, at phone and desktop width, has no serious or critical axe v
     .click();
   await expect(page.getByRole('heading', { name: '이미지 정보' })).toBeVisible();
   await checkScreen(page, 'image-detail', info);
+
+  // Dark, as the system asks: the same checks (contrast above all).
+  await page.emulateMedia({ colorScheme: 'dark' });
+  for (const screen of SIGNED_IN_SCREENS.slice(0, 2)) {
+    await page.goto(screen.path);
+    await expect(page.getByRole('heading', { name: screen.heading, exact: true })).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    await checkScreen(page, `${screen.name}-dark`, info);
+  }
 });
 
 test('the English switch translates every screen', async ({ page }) => {
