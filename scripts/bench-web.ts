@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Client } from 'pg';
 import { chromium } from '@playwright/test';
 import { percentile } from './bench-stats';
-import { startSuite } from './suite-launcher';
+import { cloneGalleryImage, startSuite } from './suite-launcher';
 
 /**
  * `npm run bench:web`: the gzipped size of what the first load of the web app fetches (the
@@ -91,24 +90,7 @@ async function seed(base: string, databaseUrl: string, schema: string): Promise<
       (p) => p.items[0],
     ),
   );
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    await db.query(`SET search_path TO "${schema}"`);
-    await db.query(
-      `INSERT INTO "images" ("id", "owner_id", "generation_id", "index", "model_id", "model_name",
-         "prompt", "prompt_chosung", "negative_prompt", "seed", "width", "height", "steps",
-         "guidance_scale", "storage_key", "thumbnail_key", "bytes", "created_at")
-       SELECT gen_random_uuid(), "owner_id", gen_random_uuid(), 0, "model_id", "model_name",
-         "prompt" || ' ' || g, "prompt_chosung", "negative_prompt", "seed" + g, "width", "height",
-         "steps", "guidance_scale", "storage_key", "thumbnail_key", "bytes",
-         "created_at" - make_interval(secs => g)
-       FROM "images", generate_series(1, $2::int) AS g WHERE "id" = $1`,
-      [first.id, IMAGES - 1],
-    );
-  } finally {
-    await db.end();
-  }
+  await cloneGalleryImage({ databaseUrl, schema }, first.id, IMAGES - 1);
   return email;
 }
 

@@ -158,3 +158,29 @@ export async function startSuite(options: {
   // localhost, not 127.0.0.1: browsers keep the Secure refresh cookie for a secure context.
   return { webUrl: `http://localhost:${webPort}`, schema, databaseUrl, adminEmail, output, stop };
 }
+
+/**
+ * Fills a gallery quickly for tests and benchmarks: `copies` more rows like image `imageId`
+ * (same owner, files and prompt plus a number, each a second older), straight into the
+ * started suite's gallery table, as no API adds images without running the model.
+ */
+export async function cloneGalleryImage(
+  suite: Pick<RunningSuite, 'databaseUrl' | 'schema'>,
+  imageId: string,
+  copies: number,
+): Promise<void> {
+  await withClient(suite.databaseUrl, async (db) => {
+    await db.query(`SET search_path TO "${suite.schema}"`);
+    await db.query(
+      `INSERT INTO "images" ("id", "owner_id", "generation_id", "index", "model_id", "model_name",
+         "prompt", "prompt_chosung", "negative_prompt", "seed", "width", "height", "steps",
+         "guidance_scale", "storage_key", "thumbnail_key", "bytes", "created_at")
+       SELECT gen_random_uuid(), "owner_id", gen_random_uuid(), 0, "model_id", "model_name",
+         "prompt" || ' ' || g, "prompt_chosung", "negative_prompt", "seed" + g, "width", "height",
+         "steps", "guidance_scale", "storage_key", "thumbnail_key", "bytes",
+         "created_at" - make_interval(secs => g)
+       FROM "images", generate_series(1, $2::int) AS g WHERE "id" = $1`,
+      [imageId, copies],
+    );
+  });
+}
