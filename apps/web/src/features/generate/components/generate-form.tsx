@@ -10,27 +10,9 @@ import { useFormat } from '@/lib/format';
 import type { GenerationSettings } from '@/lib/generation-settings';
 import type { Balance, Model, Plan } from '@/types/api';
 import { type SubmitAnswer, useSubmitGeneration } from '../api/generations';
-import {
-  type FormIssue,
-  generationCost,
-  MAX_SEED,
-  SIZE_PRESETS,
-  validateGeneration,
-} from '../limits';
+import { type FormIssue, generationCost, SIZE_PRESETS, validateGeneration } from '../limits';
+import { type FormValues, ParameterFields } from './parameter-fields';
 import { SizePicker } from './size-picker';
-
-interface FormValues {
-  prompt: string;
-  negativePrompt: string;
-  modelId: string;
-  width: number;
-  height: number;
-  steps: number;
-  guidanceScale: number;
-  seedMode: 'random' | 'fixed';
-  seed: number;
-  count: number;
-}
 
 export interface Submitted {
   answer: SubmitAnswer;
@@ -78,9 +60,9 @@ export function GenerateForm({ models, balance, plans, initial, onSubmitted }: G
   });
   const { register, setValue, setError, clearErrors, formState } = form;
   const errors = formState.errors;
-  const [modelId, steps, count, seedMode] = useWatch({
+  const [modelId, steps, count] = useWatch({
     control: form.control,
-    name: ['modelId', 'steps', 'count', 'seedMode'],
+    name: ['modelId', 'steps', 'count'],
   });
   const model = models.find((m) => m.id === modelId);
   const cost = generationCost(model, Number(steps), Number(count));
@@ -208,123 +190,7 @@ export function GenerateForm({ models, balance, plans, initial, onSubmitted }: G
         )}
       </Field>
       <SizePicker value={sizeKey} onChange={chooseSize} model={model} plan={plan} plans={plans} />
-      <div
-        className={sizeKey === 'custom' ? 'grid-2' : 'visually-hidden'}
-        aria-hidden={sizeKey !== 'custom'}
-      >
-        <Field
-          label={t('generate.width')}
-          error={errors.width?.message}
-          hint={t('generate.sizeHint', { max: plan.limits.maxSide })}
-        >
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="number"
-              step={8}
-              inputMode="numeric"
-              tabIndex={sizeKey === 'custom' ? 0 : -1}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              {...register('width', { valueAsNumber: true })}
-            />
-          )}
-        </Field>
-        <Field label={t('generate.height')} error={errors.height?.message}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="number"
-              step={8}
-              inputMode="numeric"
-              tabIndex={sizeKey === 'custom' ? 0 : -1}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              {...register('height', { valueAsNumber: true })}
-            />
-          )}
-        </Field>
-      </div>
-      <div className="grid-3">
-        <Field label={t('generate.stepsLabel')} error={errors.steps?.message}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="number"
-              min={1}
-              max={model?.limits.maxSteps}
-              inputMode="numeric"
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              {...register('steps', { valueAsNumber: true })}
-            />
-          )}
-        </Field>
-        <Field label={t('generate.guidance')} error={errors.guidanceScale?.message}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="number"
-              min={0}
-              max={30}
-              step={0.5}
-              inputMode="decimal"
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              {...register('guidanceScale', { valueAsNumber: true })}
-            />
-          )}
-        </Field>
-        <Field
-          label={t('generate.count')}
-          error={errors.count?.message}
-          hint={t('generate.countHint', {
-            max: plan.limits.maxImagesPerGeneration,
-            plan: plan.name,
-          })}
-        >
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="number"
-              min={1}
-              inputMode="numeric"
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              {...register('count', { valueAsNumber: true })}
-            />
-          )}
-        </Field>
-      </div>
-      <fieldset className="seed">
-        <legend>{t('generate.seed')}</legend>
-        <label className="inline">
-          <input type="radio" value="random" {...register('seedMode')} /> {t('generate.seedRandom')}
-        </label>
-        <label className="inline">
-          <input type="radio" value="fixed" {...register('seedMode')} /> {t('generate.seedFixed')}
-        </label>
-        {seedMode === 'fixed' && (
-          <Field
-            label={t('generate.seedValue')}
-            error={errors.seed?.message}
-            hint={t('generate.seedHint', { max: MAX_SEED })}
-          >
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="number"
-                min={0}
-                max={MAX_SEED}
-                inputMode="numeric"
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-                {...register('seed', { valueAsNumber: true })}
-              />
-            )}
-          </Field>
-        )}
-      </fieldset>
+      <ParameterFields form={form} model={model} plan={plan} custom={sizeKey === 'custom'} />
       <output className={after < 0 ? 'cost cost-short' : 'cost'} aria-live="polite">
         {t('generate.cost', { cost: format.number(cost), after: format.number(after) })}
       </output>
