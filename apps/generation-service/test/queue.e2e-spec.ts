@@ -70,22 +70,30 @@ describe('generations waiting in their tier queue', () => {
     expect(await stack.balance(c)).toEqual({ available: 95, reserved: 5 });
   });
 
-  it('tells a user the depth of every tier, their own jobs in flight and the weights', async () => {
+  it('tells a user the depth of every tier, their own jobs in flight with their places, and the weights', async () => {
+    const other = await stack.customer('pro', 100);
     const pro = await stack.customer('pro', 100);
-    await submit(pro, { prompt: 'one', steps: 1 }).expect(202);
-    await submit(pro, { prompt: 'two', steps: 1 }).expect(202);
+    await submit(other, { prompt: 'ahead', steps: 1 }).expect(202);
+    const one = (await submit(pro, { prompt: 'one', steps: 1 }).expect(202)).body.id;
+    const two = (await submit(pro, { prompt: 'two', steps: 1 }).expect(202)).body.id;
     const res = await request(stack.generation.url)
       .get('/api/v1/queue')
       .auth(pro.token, { type: 'bearer' })
       .expect(200);
-    expect(res.body.tiers.pro).toEqual({ waiting: 2, running: 0, weight: 4 });
+    expect(res.body.tiers.pro).toEqual({ waiting: 3, running: 0, weight: 4 });
     expect(res.body.tiers.enterprise.weight).toBe(16);
     expect(res.body.workers).toBe(0);
+    // Places count everyone's jobs in the tier (the other user's is taken first); the other
+    // user's job itself is not shown. No worker, no run yet: no estimate.
     expect(res.body.yours).toEqual({
       tier: 'pro',
       inFlight: 2,
       maxJobsInFlight: 4,
       estimatedWaitSeconds: null,
+      queued: [
+        { id: one, position: 2, estimatedWaitSeconds: null },
+        { id: two, position: 3, estimatedWaitSeconds: null },
+      ],
     });
   });
 

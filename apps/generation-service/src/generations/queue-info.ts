@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_QUEUE_WEIGHTS, RpcPatterns, type Tier, TIERS } from '@pingvas/contracts';
 import { RpcClient } from '@pingvas/messaging';
+import type { GenerationRow } from './generation-row';
 import { GenerationsRepository } from './generations.repository';
 import { TierQueues } from './tier-queues';
 
@@ -25,20 +26,21 @@ export class QueueInfo {
       this.rpc
         .send(RpcPatterns.payment.plansQueueWeights, {})
         .catch(() => ({}) as Partial<Record<Tier, number>>),
-      this.repo.countInFlight(userId),
+      this.repo.inFlightOf(userId),
       this.repo.recentRunSeconds(),
     ]);
     const weight = (tier: Tier) => weights[tier] ?? DEFAULT_QUEUE_WEIGHTS[tier];
     const waiting = (tier: Tier) => counts[tier].waiting + counts[tier].prioritized;
-    const busyWeights = TIERS.filter((t) => t === plan.tier || waiting(t) > 0).reduce(
-      (sum, t) => sum + weight(t),
-      0,
-    );
-    const share = weight(plan.tier) / busyWeights;
-    const estimatedWaitSeconds =
-      runSeconds === null || workers === 0
-        ? null
-        : Math.round(((waiting(plan.tier) / share) * runSeconds) / workers);
+    /** Seconds until `ahead` jobs of `tier` have run, served at the tier's share of the workers. */
+    const waitFor = (tier: Tier, ahead: number) => {
+      if (runSeconds === null || workers === 0) return null;
+      const busyWeights = TIERS.filter((t) => t === tier || waiting(t) > 0).reduce(
+        (sum, t) => sum + weight(t),
+        0,
+      );
+      return Math.round(((ahead * busyWeights) / weight(tier)) * (runSeconds / workers));
+    };
+    const queued = await this.positionsOf(inFlight.filter((g) => g.status === 'queued'));
     return {
       tiers: Object.fromEntries(
         TIERS.map((t) => [
@@ -49,10 +51,35 @@ export class QueueInfo {
       workers,
       yours: {
         tier: plan.tier,
-        inFlight,
+        inFlight: inFlight.length,
         maxJobsInFlight: plan.limits.maxJobsInFlight,
-        estimatedWaitSeconds,
+        estimatedWaitSeconds: waitFor(plan.tier, waiting(plan.tier)),
+        queued: queued.map(({ id, tier, position }) => ({
+          id,
+          position,
+          estimatedWaitSeconds: waitFor(tier, position - 1),
+        })),
       },
     };
+  }
+
+  /** The caller's queued jobs that are still in their wait lists, next to run first. */
+  private async positionsOf(rows: GenerationRow[]) {
+    const byTier = TIERS.map((tier) => [tier, rows.filter((r) => r.tier === tier)] as const);
+    const found = await Promise.all(
+      byTier
+        .filter(([, jobs]) => jobs.length > 0)
+        .map(async ([tier, jobs]) => {
+          const positions = await this.queues.waitingPositions(
+            tier,
+            jobs.map((j) => j.id),
+          );
+          return jobs.flatMap((j) => {
+            const position = positions.get(j.id);
+            return position === undefined ? [] : [{ id: j.id, tier, position }];
+          });
+        }),
+    );
+    return found.flat().sort((a, b) => a.position - b.position);
   }
 }

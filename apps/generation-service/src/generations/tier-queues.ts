@@ -84,6 +84,27 @@ export class TierQueues implements OnModuleInit {
     return Object.fromEntries(entries) as Record<Tier, TierCounts>;
   }
 
+  /**
+   * Where each job waits in its tier queue, 1 being the next one taken: BullMQ pushes new jobs
+   * on the left of the wait list and workers take from the right. A job not in the list (being
+   * taken right now) is left out.
+   */
+  async waitingPositions(tier: Tier, jobIds: string[]): Promise<Map<string, number>> {
+    const queue = this.queue(tier);
+    const client = await queue.client;
+    const key = queue.toKey('wait');
+    const [length, ...indexes] = await Promise.all([
+      client.llen(key),
+      ...jobIds.map((id) => client.lpos(key, id)),
+    ]);
+    const positions = new Map<string, number>();
+    jobIds.forEach((id, i) => {
+      const index = indexes[i];
+      if (index !== null) positions.set(id, length - index);
+    });
+    return positions;
+  }
+
   /** Workers connected to the tier queues (each worker holds a connection per queue). */
   async workers(): Promise<number> {
     return this.queue('free').getWorkersCount();

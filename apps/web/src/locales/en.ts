@@ -238,7 +238,9 @@ export const en: Dictionary<typeof ko> = {
     workers: 'Workers',
     jobs: 'Your jobs in flight',
     empty: 'Nothing in flight.',
-    position: 'Queued · number {{position}} of yours',
+    position: 'Queued · number {{position}} in line',
+    positionUnknown: 'Queued',
+    jobWait: 'About {{wait}} to wait',
   },
   admin: {
     title: 'Admin',

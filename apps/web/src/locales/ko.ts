@@ -234,7 +234,9 @@ export const ko = {
     workers: '작업 중인 워커',
     jobs: '진행 중인 내 작업',
     empty: '진행 중인 작업이 없습니다.',
-    position: '대기 중 · 내 작업 중 {{position}}번째',
+    position: '대기 중 · 대기열 {{position}}번째',
+    positionUnknown: '대기 중',
+    jobWait: '예상 대기 {{wait}}',
   },
   admin: {
     title: '관리자',

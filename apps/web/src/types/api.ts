@@ -149,6 +149,8 @@ export interface QueueInfo {
     inFlight: number;
     maxJobsInFlight: number;
     estimatedWaitSeconds: number | null;
+    /** Your queued jobs in their tier's line (1: taken next), each with its own wait. */
+    queued: { id: string; position: number; estimatedWaitSeconds: number | null }[];
   };
 }
 

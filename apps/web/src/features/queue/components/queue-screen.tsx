@@ -62,13 +62,25 @@ export function QueueScreen() {
               {jobs.data.running.map((job) => (
                 <JobRow key={job.id} job={job} label={t('generate.status.running')} />
               ))}
-              {jobs.data.queued.map((job, index) => (
-                <JobRow
-                  key={job.id}
-                  job={job}
-                  label={t('queue.position', { position: index + 1 })}
-                />
-              ))}
+              {jobs.data.queued.map((job) => {
+                const place = mine?.queued.find((q) => q.id === job.id);
+                return (
+                  <JobRow
+                    key={job.id}
+                    job={job}
+                    label={
+                      place
+                        ? t('queue.position', { position: place.position })
+                        : t('queue.positionUnknown')
+                    }
+                    wait={
+                      place?.estimatedWaitSeconds == null
+                        ? undefined
+                        : t('queue.jobWait', { wait: format.seconds(place.estimatedWaitSeconds) })
+                    }
+                  />
+                );
+              })}
             </ol>
           )}
         </section>
@@ -77,7 +89,7 @@ export function QueueScreen() {
   );
 }
 
-function JobRow({ job, label }: { job: Generation; label: string }) {
+function JobRow({ job, label, wait }: { job: Generation; label: string; wait?: string }) {
   const { t } = useTranslation();
   return (
     <li className="job">
@@ -92,6 +104,7 @@ function JobRow({ job, label }: { job: Generation; label: string }) {
       />
       <p className="muted">
         {t('generate.steps', { step: job.progress.step, steps: job.progress.steps })}
+        {wait ? ` · ${wait}` : null}
       </p>
     </li>
   );
