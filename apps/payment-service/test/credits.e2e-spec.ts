@@ -108,7 +108,7 @@ describe('payment-service: credits', () => {
     await fund(userId, 900);
     // A caller that times out asks again under the same reservation id, as generation-service
     // does; the first answer stands, so the count is exact however loaded the machine is.
-    const reserveUntilAnswered = async (reservationId: string): Promise<string> => {
+    const reserveUntilAnswered = async (reservationId: ReturnType<typeof randomUUID>) => {
       let code = 'UPSTREAM_UNAVAILABLE';
       for (let attempt = 0; attempt < 10 && code === 'UPSTREAM_UNAVAILABLE'; attempt++)
         code = await codeOf(reserve(userId, 7, reservationId));
