@@ -9,7 +9,7 @@ export function GalleryFilters({
   onChange,
 }: {
   filters: ImageFilters;
-  onChange: (next: ImageFilters) => void;
+  onChange: (patch: Partial<ImageFilters>) => void;
 }) {
   const { t } = useTranslation();
   const boards = useBoards();
@@ -19,7 +19,7 @@ export function GalleryFilters({
       <SelectField
         label={t('gallery.board')}
         value={filters.boardId ?? ''}
-        onChange={(e) => onChange({ ...filters, boardId: e.target.value || undefined })}
+        onChange={(e) => onChange({ boardId: e.target.value || undefined })}
       >
         <option value="">{t('gallery.allBoards')}</option>
         <option value="none">{t('gallery.noBoard')}</option>
@@ -32,7 +32,7 @@ export function GalleryFilters({
       <SelectField
         label={t('gallery.model')}
         value={filters.modelId ?? ''}
-        onChange={(e) => onChange({ ...filters, modelId: e.target.value || undefined })}
+        onChange={(e) => onChange({ modelId: e.target.value || undefined })}
       >
         <option value="">{t('gallery.allModels')}</option>
         {(models.data ?? []).map((m) => (
@@ -45,7 +45,7 @@ export function GalleryFilters({
         <input
           type="checkbox"
           checked={filters.starred ?? false}
-          onChange={(e) => onChange({ ...filters, starred: e.target.checked || undefined })}
+          onChange={(e) => onChange({ starred: e.target.checked || undefined })}
         />
         <span>{t('gallery.starredOnly')}</span>
       </label>

@@ -22,7 +22,7 @@ export function GalleryScreen() {
     >
       <div className="gallery-layout">
         <aside>
-          <BoardManager onOpen={(boardId) => setFilters({ ...filters, boardId })} />
+          <BoardManager onOpen={(boardId) => setFilters({ boardId })} />
         </aside>
         <div className="stack">
           <GalleryFilters filters={filters} onChange={setFilters} />
