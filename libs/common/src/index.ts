@@ -18,6 +18,7 @@ export * from './http/request-context';
 export * from './http/request-id';
 export * from './logging/logger-params';
 export * from './metrics/metrics.registry';
+export * from './metrics/service-metrics';
 export * from './platform.module';
 export * from './process/run-process';
 export * from './auth/access-token.verifier';

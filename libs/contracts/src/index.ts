@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './generation';
+export * from './queue-contract';
 export * from './queues';
 export * from './routes';
 export * from './rpc';

@@ -12,6 +12,7 @@ export const QueueNames = {
   searchIndex: 'search-index',
   paymentMaintenance: 'payment-maintenance',
   galleryMaintenance: 'gallery-maintenance',
+  generationMaintenance: 'generation-maintenance',
   tier: (tier: Tier) => `gen-${tier}` as const,
 } as const;
 

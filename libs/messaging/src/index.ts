@@ -14,4 +14,6 @@ export * from './outbox/outbox';
 export * from './outbox/outbox.entity';
 export * from './repeatable-job';
 export * from './database-outage-jobs';
+export * from './jobs';
+export * from './live/generation-channel';
 export * from './revoked-sessions';

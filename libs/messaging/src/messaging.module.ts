@@ -3,6 +3,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG, type BaseConfig, RevokedSessions } from '@pingvas/common';
 import { reconnectDelay, redisOptionsFromUrl } from './redis-options';
+import { JobHandlers } from './jobs/job-handlers';
 import { QueueErrorLog } from './queue-errors';
 import { RedisReadiness } from './redis-readiness';
 import { RedisRevokedSessions } from './revoked-sessions';
@@ -11,8 +12,8 @@ import { RpcRequestContextInterceptor } from './rpc-server';
 
 /**
  * Redis for a process: the RPC client, BullMQ's shared connection settings (key prefix per
- * environment, or per test file), an error listener on every queue and worker, and the
- * `redis` readiness check.
+ * environment, or per test file), an error listener on every queue and worker, the boot check
+ * of job handlers, and the `redis` readiness check.
  */
 @Global()
 @Module({})
@@ -43,6 +44,7 @@ export class MessagingModule {
         RedisRevokedSessions,
         { provide: RevokedSessions, useExisting: RedisRevokedSessions },
         QueueErrorLog,
+        JobHandlers,
         { provide: APP_INTERCEPTOR, useClass: RpcRequestContextInterceptor },
       ],
       exports: [...rpc, BullModule, RedisRevokedSessions, RevokedSessions],

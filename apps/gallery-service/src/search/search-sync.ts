@@ -24,7 +24,7 @@ export class SearchSync {
       queue: QueueNames.searchIndex,
       name: SearchIndexNames.imagesChanged,
       jobId: `index-${randomUUID()}`,
-      payload: job as unknown as Record<string, unknown>,
+      payload: job,
     });
   }
 

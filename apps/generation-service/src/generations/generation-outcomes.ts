@@ -71,7 +71,7 @@ export class GenerationOutcomes {
         queue: QueueNames.galleryIngest,
         name: GalleryIngestNames.generation,
         jobId: galleryIngestJobId(row.id),
-        payload: ingest as unknown as Record<string, unknown>,
+        payload: ingest,
       });
       return { row, images };
     });

@@ -7,17 +7,19 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type BaseConfig, currentRequestId } from '@pingvas/common';
+import type { JobName, JobPayload, QueueName } from '@pingvas/contracts';
 import { Queue } from 'bullmq';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { reconnectDelay, redisOptionsFromUrl } from '../redis-options';
 import { OUTBOX_ENTITY, type OutboxRecord } from './outbox.entity';
 
-export interface OutboxJob {
-  queue: string;
-  name: string;
+/** A job for the outbox, typed by the queue contract. */
+export interface OutboxJob<Q extends QueueName, N extends JobName<Q>> {
+  queue: Q;
+  name: N;
   /** BullMQ job id: the same id is never queued twice while the job exists. */
   jobId: string;
-  payload: Record<string, unknown>;
+  payload: JobPayload<Q, N>;
 }
 
 const RELAY_INTERVAL_MS = 2000;
@@ -52,7 +54,10 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
 
-  async add(manager: EntityManager, job: OutboxJob): Promise<void> {
+  async add<Q extends QueueName, N extends JobName<Q>>(
+    manager: EntityManager,
+    job: OutboxJob<Q, N>,
+  ): Promise<void> {
     // BullMQ refuses custom ids with ':' (its key separator); fail at the write, not at relay time.
     if (job.jobId.includes(':'))
       throw new Error(`outbox job id must not contain ':' (${job.jobId})`);
@@ -62,7 +67,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
       queue: job.queue,
       name: job.name,
       jobId: job.jobId,
-      payload: requestId ? { ...job.payload, requestId } : job.payload,
+      payload: { ...job.payload, ...(requestId ? { requestId } : {}) },
       publishedAt: null,
       attempts: 0,
       lastError: null,

@@ -1,0 +1,57 @@
+import type {
+  GalleryIngestJob,
+  GenerationFinishedMessage,
+  GenerationJob,
+  GenerationStartedMessage,
+} from './generation';
+import type { SearchIndexJob, Tier, UserCreatedEvent } from './queues';
+
+/** A job that carries nothing: a scheduled run whose work is read from the database. */
+export type ScheduledRun = Record<string, never>;
+
+/**
+ * Every durable queue: queue → job name → payload, as `RpcContract` is for RPC. Producers
+ * (`addJob`, the outbox) and consumers (`@OnJob`) are typed by it, and a process that consumes
+ * a queue refuses to boot unless each job name below has exactly one handler.
+ */
+export type QueueContract = {
+  'user-events': { 'user.created': UserCreatedEvent };
+  'generation-results': {
+    'generation.started': GenerationStartedMessage;
+    'generation.finished': GenerationFinishedMessage;
+  };
+  'gallery-ingest': { 'generation.succeeded': GalleryIngestJob };
+  'search-index': { 'images.changed': SearchIndexJob };
+  'payment-maintenance': { 'reservations.expire': ScheduledRun };
+  'gallery-maintenance': { 'images.remove-files': ScheduledRun };
+  'generation-maintenance': { 'generations.sweep': ScheduledRun };
+} & { [T in Tier as `gen-${T}`]: { generate: GenerationJob } };
+
+export type QueueName = keyof QueueContract;
+export type JobName<Q extends QueueName> = keyof QueueContract[Q] & string;
+export type JobPayload<Q extends QueueName, N extends JobName<Q>> = QueueContract[Q][N];
+
+/** The job names of each queue at run time, for the boot check of handlers. */
+export const QUEUE_JOB_NAMES: { readonly [Q in QueueName]: readonly JobName<Q>[] } = {
+  'user-events': ['user.created'],
+  'generation-results': ['generation.started', 'generation.finished'],
+  'gallery-ingest': ['generation.succeeded'],
+  'search-index': ['images.changed'],
+  'payment-maintenance': ['reservations.expire'],
+  'gallery-maintenance': ['images.remove-files'],
+  'generation-maintenance': ['generations.sweep'],
+  'gen-enterprise': ['generate'],
+  'gen-studio': ['generate'],
+  'gen-pro': ['generate'],
+  'gen-starter': ['generate'],
+  'gen-free': ['generate'],
+};
+
+/** Scheduled job names, each the only job of its maintenance queue. */
+export const ScheduledJobNames = {
+  expireReservations: 'reservations.expire',
+  removeDeletedFiles: 'images.remove-files',
+  sweepGenerations: 'generations.sweep',
+} as const;
+
+export const TierJobName = 'generate' as const;

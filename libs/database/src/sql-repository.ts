@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** A transaction in progress: repositories take it to make their writes part of it. */
+export type Tx = EntityManager;
+
+/**
+ * The one persistence style of the suite: each repository owns its tables and is the only
+ * place with SQL for them, written out in full (parameterised) and mapped to plain row types
+ * beside it. The rules that matter here are SQL (conditional state changes, `ON CONFLICT`,
+ * `FOR UPDATE SKIP LOCKED`, a balance changed in one statement), so they are written where a
+ * reader sees them rather than behind entity mappings. TypeORM gives the pool, transactions
+ * and migrations. Services never see the DataSource: they call `transaction(fn)` on the
+ * repository of the aggregate they change and pass `tx` to the other writes that must commit
+ * with it (another table of the same service, the outbox).
+ */
+@Injectable()
+export abstract class SqlRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Runs `fn` in one transaction: everything given `tx` commits together or not at all. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(fn);
+  }
+
+  /** Runs one statement, in `tx` when given; rows come back as the driver returns them. */
+  protected query<R = Record<string, unknown>>(
+    sql: string,
+    params: unknown[] = [],
+    tx?: Tx,
+  ): Promise<R[]> {
+    return (tx ?? this.dataSource.manager).query(sql, params);
+  }
+}

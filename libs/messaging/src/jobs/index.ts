@@ -1,0 +1,3 @@
+export * from './add-job';
+export * from './job-handlers';
+export * from './on-job';
