@@ -11,6 +11,7 @@ export * from './http/create-http-app';
 export * from './http/get-json';
 export * from './http/request-json';
 export * from './http/cursor';
+export * from './http/paging';
 export * from './http/idempotency-key';
 export * from './http/input-limits';
 export * from './http/listen';

@@ -39,10 +39,10 @@ export function OnJob<Q extends QueueName, N extends JobName<Q>>(
   queue: Q,
   name: N,
   options: JobHandlerOptions = {},
-): (
+): <M extends JobHandlerFn<Q, N>>(
   target: object,
   key: string | symbol,
-  descriptor: TypedPropertyDescriptor<JobHandlerFn<Q, N>>,
+  descriptor: TypedPropertyDescriptor<M>,
 ) => void {
   const metadata: JobHandlerMetadata = {
     queue,
