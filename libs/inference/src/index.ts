@@ -6,7 +6,6 @@ export * from './scheduler/create-scheduler';
 export * from './tokenizer/clip-tokenizer';
 export * from './package/contract';
 export * from './package/validate-package';
-export * from './runtime/inference-metrics';
 export * from './runtime/loaded-model';
 export * from './runtime/pipeline';
 export * from './runtime/png';

@@ -6,18 +6,17 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { APP_CONFIG, MetricsRegistry, ReadinessRegistry } from '@pingvas/common';
+import { APP_CONFIG, ReadinessRegistry } from '@pingvas/common';
 import {
   type GenerateHooks,
   type GenerateRequest,
   type GenerateResult,
-  InferenceMetrics,
   ModelCache,
   type ProviderName,
   TextToImagePipeline,
 } from '@pingvas/inference';
-import { Gauge } from 'prom-client';
 import type { GpuWorkerConfig } from '../config';
+import { WorkerMetrics } from '../worker-metrics';
 
 /**
  * The worker's ONNX Runtime: loaded models cached across jobs, the execution provider chosen
@@ -27,8 +26,6 @@ import type { GpuWorkerConfig } from '../config';
 export class InferenceRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InferenceRuntime.name);
   private readonly cache: ModelCache;
-  private readonly metrics: InferenceMetrics;
-  private readonly providerGauge: Gauge<'provider'>;
   private warmedUp = false;
   private markReady!: () => void;
   /** Resolves once the warm-up generation has run: the worker takes jobs only after it. */
@@ -38,17 +35,10 @@ export class InferenceRuntime implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: GpuWorkerConfig,
-    metricsRegistry: MetricsRegistry,
+    private readonly metrics: WorkerMetrics,
     private readonly readiness: ReadinessRegistry,
   ) {
     this.cache = new ModelCache(config.inference.cacheSize, config.inference.providers);
-    this.metrics = new InferenceMetrics(metricsRegistry.registry);
-    this.providerGauge = new Gauge({
-      name: 'inference_execution_provider',
-      help: 'The ONNX Runtime execution provider this worker runs on (1 for the one in use)',
-      labelNames: ['provider'],
-      registers: [metricsRegistry.registry],
-    });
   }
 
   onApplicationBootstrap(): void {
@@ -83,10 +73,10 @@ export class InferenceRuntime implements OnApplicationBootstrap, OnApplicationSh
   ): Promise<GenerateResult & { provider: ProviderName }> {
     const model = await this.cache.get(dir);
     const labels = { model: name, provider: model.provider };
-    const stop = this.metrics.duration.startTimer(labels);
+    const stop = this.metrics.inferenceStarted(labels);
     try {
       const result = await new TextToImagePipeline(model).generate(request, hooks);
-      this.metrics.steps.inc(labels, result.timings.stepsRun);
+      this.metrics.stepsRun(labels, result.timings.stepsRun);
       return { ...result, provider: model.provider };
     } finally {
       stop();
@@ -101,7 +91,7 @@ export class InferenceRuntime implements OnApplicationBootstrap, OnApplicationSh
     try {
       const model = await this.cache.get(dir);
       this.provider = model.provider;
-      this.providerGauge.set({ provider: model.provider }, 1);
+      this.metrics.executionProvider(model.provider);
       await this.run(dir, basename(dir), {
         prompt: 'warm-up',
         width: 64,
