@@ -1,5 +1,4 @@
 import type { ServiceDatabase } from '@pingvas/database';
-import { outboxEntity } from '@pingvas/messaging';
 import { CreateGallery1795700000000 } from './migrations/1795700000000-CreateGallery';
 
 /**
@@ -8,6 +7,5 @@ import { CreateGallery1795700000000 } from './migrations/1795700000000-CreateGal
  */
 export const GALLERY_DATABASE: ServiceDatabase = {
   service: 'gallery',
-  entities: [outboxEntity('gallery')],
   migrations: [CreateGallery1795700000000],
 };

@@ -1,10 +1,8 @@
 import type { ServiceDatabase } from '@pingvas/database';
 import { CreateModels1795500000000 } from './migrations/1795500000000-CreateModels';
-import { ModelEntity } from './models/model.entity';
 
 /** The tables model-service owns (DESIGN §3) and the migrations that make them. */
 export const MODEL_DATABASE: ServiceDatabase = {
   service: 'model',
-  entities: [ModelEntity],
   migrations: [CreateModels1795500000000],
 };

@@ -3,10 +3,9 @@ import { CreateCredits1795400000000 } from './migrations/1795400000000-CreateCre
 
 /**
  * The tables payment-service owns (DESIGN §3). Credits are read and written with explicit
- * SQL (conditional updates and row locks), so no entity classes are mapped.
+ * SQL (conditional updates and row locks) in the repositories.
  */
 export const PAYMENT_DATABASE: ServiceDatabase = {
   service: 'payment',
-  entities: [],
   migrations: [CreateCredits1795400000000],
 };

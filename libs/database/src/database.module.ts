@@ -4,6 +4,9 @@ import { APP_CONFIG, type BaseConfig, ReadinessRegistry } from '@pingvas/common'
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, type ServiceDatabase } from './service-database';
 
+/** The `ServiceDatabase` the module was made for: who owns the tables (the outbox's name). */
+export const SERVICE_DATABASE = Symbol('SERVICE_DATABASE');
+
 @Injectable()
 class PostgresReadiness implements OnModuleInit {
   constructor(
@@ -37,7 +40,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [PostgresReadiness],
+      providers: [PostgresReadiness, { provide: SERVICE_DATABASE, useValue: db }],
+      exports: [SERVICE_DATABASE],
     };
   }
 }

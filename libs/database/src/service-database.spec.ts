@@ -3,7 +3,7 @@ import { assertSchemaName, dataSourceOptions } from './service-database';
 describe('dataSourceOptions', () => {
   const options = dataSourceOptions(
     { url: 'postgres://db/pingvas', schema: 'prod_pingvas' },
-    { service: 'payment', entities: [], migrations: [] },
+    { service: 'payment', migrations: [] },
   );
 
   it('never synchronizes and never migrates on boot', () => {

@@ -1,11 +1,12 @@
 import type { ServiceKey } from '@pingvas/contracts';
-import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+import type { DataSourceOptions, MixedList } from 'typeorm';
 
-/** What a service owns in the shared database: its entities and its migrations (DESIGN §3). */
+/**
+ * What a service owns in the shared database: the migrations that make its tables (DESIGN §3).
+ * No entities are mapped: repositories read and write with plain SQL (`SqlRepository`).
+ */
 export interface ServiceDatabase {
   service: ServiceKey;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
 }
@@ -41,7 +42,6 @@ export function dataSourceOptions(
     url: location.url,
     schema,
     applicationName,
-    entities: db.entities,
     migrations: db.migrations,
     migrationsTableName: migrationsTableOf(db.service),
     migrationsTransactionMode: 'each',

@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 
 /** A transaction in progress: repositories take it to make their writes part of it. */
 export type Tx = EntityManager;
+
+/** PostgreSQL's unique_violation: an INSERT hit a UNIQUE constraint (a name or email taken). */
+export function isUniqueViolation(err: unknown): boolean {
+  return (
+    err instanceof QueryFailedError && 'code' in err.driverError && err.driverError.code === '23505'
+  );
+}
 
 /**
  * The one persistence style of the suite: each repository owns its tables and is the only
@@ -30,5 +37,18 @@ export abstract class SqlRepository {
     tx?: Tx,
   ): Promise<R[]> {
     return (tx ?? this.dataSource.manager).query(sql, params);
+  }
+
+  /**
+   * Runs one UPDATE or DELETE: its `RETURNING` rows and how many rows it changed (TypeORM
+   * answers these two commands with `[rows, count]` rather than the rows alone).
+   */
+  protected async modify<R = Record<string, unknown>>(
+    sql: string,
+    params: unknown[] = [],
+    tx?: Tx,
+  ): Promise<{ rows: R[]; count: number }> {
+    const [rows, count]: [R[], number] = await (tx ?? this.dataSource.manager).query(sql, params);
+    return { rows, count };
   }
 }

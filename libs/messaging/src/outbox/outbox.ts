@@ -8,10 +8,11 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG, type BaseConfig, currentRequestId } from '@pingvas/common';
 import type { JobName, JobPayload, QueueName } from '@pingvas/contracts';
+import { SERVICE_DATABASE, type ServiceDatabase, SqlRepository, type Tx } from '@pingvas/database';
 import { Queue } from 'bullmq';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { reconnectDelay, redisOptionsFromUrl } from '../redis-options';
-import { OUTBOX_ENTITY, type OutboxRecord } from './outbox.entity';
+import { outboxTable } from './outbox-table';
 
 /** A job for the outbox, typed by the queue contract. */
 export interface OutboxJob<Q extends QueueName, N extends JobName<Q>> {
@@ -22,6 +23,15 @@ export interface OutboxJob<Q extends QueueName, N extends JobName<Q>> {
   payload: JobPayload<Q, N>;
 }
 
+/** An unpublished row, as the relay reads it. */
+interface PendingRow {
+  id: string;
+  queue: string;
+  name: string;
+  job_id: string;
+  payload: Record<string, unknown>;
+}
+
 const RELAY_INTERVAL_MS = 2000;
 const BATCH = 100;
 
@@ -29,19 +39,25 @@ const BATCH = 100;
  * Transactional outbox: `add()` writes the job in the caller's transaction, so it exists if
  * and only if the change committed; `flush()` (right after commit, and on a timer for anything
  * a crash left behind) moves unpublished rows to their BullMQ queues. Consumers are idempotent,
- * so a row published twice (crash between add and mark) does no harm.
+ * so a row published twice (crash between add and mark) does no harm. The outbox owns its
+ * table (`outbox_<service>` of the service whose DatabaseModule it runs under).
  */
 @Injectable()
-export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
+export class Outbox extends SqlRepository implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Outbox.name);
   private readonly queues = new Map<string, Queue>();
+  private readonly table: string;
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<number>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: BaseConfig,
-  ) {}
+    @Inject(SERVICE_DATABASE) db: ServiceDatabase,
+  ) {
+    super(dataSource);
+    this.table = outboxTable(db.service);
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.flush(), RELAY_INTERVAL_MS);
@@ -55,24 +71,20 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   async add<Q extends QueueName, N extends JobName<Q>>(
-    manager: EntityManager,
+    manager: Tx,
     job: OutboxJob<Q, N>,
   ): Promise<void> {
     // BullMQ refuses custom ids with ':' (its key separator); fail at the write, not at relay time.
     if (job.jobId.includes(':'))
       throw new Error(`outbox job id must not contain ':' (${job.jobId})`);
     const requestId = currentRequestId();
-    const record: Omit<OutboxRecord, 'createdAt'> = {
-      id: randomUUID(),
-      queue: job.queue,
-      name: job.name,
-      jobId: job.jobId,
-      payload: { ...job.payload, ...(requestId ? { requestId } : {}) },
-      publishedAt: null,
-      attempts: 0,
-      lastError: null,
-    };
-    await manager.getRepository<OutboxRecord>(OUTBOX_ENTITY).save(record);
+    const payload = { ...job.payload, ...(requestId ? { requestId } : {}) };
+    await this.query(
+      `INSERT INTO "${this.table}" ("id", "queue", "name", "job_id", "payload")
+       VALUES ($1, $2, $3, $4, $5)`,
+      [randomUUID(), job.queue, job.name, job.jobId, JSON.stringify(payload)],
+      manager,
+    );
   }
 
   /** Publishes what is waiting; resolves with how many jobs went out. Never rejects. */
@@ -87,36 +99,39 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   private async publishPending(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository<OutboxRecord>(OUTBOX_ENTITY);
+    return this.transaction(async (tx) => {
       // SKIP LOCKED: replicas relaying at once each take different rows.
-      const rows = await repo.find({
-        where: { publishedAt: IsNull() },
-        order: { createdAt: 'ASC' },
-        take: BATCH,
-        lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
-      });
+      const rows = await this.query<PendingRow>(
+        `SELECT "id", "queue", "name", "job_id", "payload" FROM "${this.table}"
+          WHERE "published_at" IS NULL ORDER BY "created_at" LIMIT ${BATCH}
+          FOR UPDATE SKIP LOCKED`,
+        [],
+        tx,
+      );
       let published = 0;
       for (const row of rows) {
         try {
           await this.queue(row.queue).add(row.name, row.payload, {
-            jobId: row.jobId,
+            jobId: row.job_id,
             attempts: 10,
             backoff: { type: 'exponential', delay: 1000 },
             removeOnComplete: { age: 24 * 3600, count: 10_000 },
             removeOnFail: { age: 7 * 24 * 3600 },
           });
-          await repo.update(row.id, {
-            publishedAt: new Date(),
-            attempts: row.attempts + 1,
-            lastError: null,
-          });
+          await this.modify(
+            `UPDATE "${this.table}" SET "published_at" = clock_timestamp(),
+              "attempts" = "attempts" + 1, "last_error" = NULL WHERE "id" = $1`,
+            [row.id],
+            tx,
+          );
           published++;
         } catch (err) {
-          await repo.update(row.id, {
-            attempts: row.attempts + 1,
-            lastError: String(err).slice(0, 500),
-          });
+          await this.modify(
+            `UPDATE "${this.table}" SET "attempts" = "attempts" + 1, "last_error" = $2
+              WHERE "id" = $1`,
+            [row.id, String(err).slice(0, 500)],
+            tx,
+          );
           break; // Redis is likely away: keep order, retry on the next tick.
         }
       }
