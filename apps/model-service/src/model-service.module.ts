@@ -1,12 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule, PlatformModule } from '@pingvas/common';
 import { DatabaseModule } from '@pingvas/database';
 import { createSystemController, MessagingModule, RpcApiKeyVerifier } from '@pingvas/messaging';
 import type { ModelServiceConfig } from './config';
 import { MODEL_DATABASE } from './database';
-import { ModelEntity } from './models/model.entity';
 import { ModelsController } from './models/models.controller';
+import { ModelsRepository } from './models/models.repository';
 import { ModelsRpcController } from './models/models.rpc.controller';
 import { ModelsService } from './models/models.service';
 import { TinyModelBootstrap } from './models/tiny-model.bootstrap';
@@ -19,12 +18,11 @@ export class ModelServiceModule {
       imports: [
         PlatformModule.forRoot(config),
         DatabaseModule.forService(MODEL_DATABASE),
-        TypeOrmModule.forFeature([ModelEntity]),
         MessagingModule.forRoot(),
         AuthModule.forRoot({ apiKeys: RpcApiKeyVerifier }),
       ],
       controllers: [createSystemController('model'), ModelsController, ModelsRpcController],
-      providers: [ModelsService, TinyModelBootstrap],
+      providers: [ModelsService, ModelsRepository, TinyModelBootstrap],
     };
   }
 }

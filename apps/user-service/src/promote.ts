@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { normaliseEmail } from './auth/auth.service';
 import { loadUserServiceConfig } from './config';
 import { USER_DATABASE } from './database';
+import { UsersRepository } from './users/users.repository';
 
 /** `npm run user:promote -- <email>`: makes an existing account an admin. */
 async function promote(args: string[]): Promise<number> {
@@ -18,11 +19,11 @@ async function promote(args: string[]): Promise<number> {
   );
   await source.initialize();
   try {
-    const [rows]: [{ id: string }[], number] = await source.query(
-      `UPDATE "users" SET "role" = 'admin', "updated_at" = now() WHERE "email" = $1 RETURNING "id"`,
-      [normaliseEmail(email)],
+    const promoted = await new UsersRepository(source).setRoleByEmail(
+      normaliseEmail(email),
+      'admin',
     );
-    if (rows.length === 0) {
+    if (!promoted) {
       process.stderr.write(
         `no account with email ${normaliseEmail(email)} in schema ${config.database.schema}\n`,
       );

@@ -21,7 +21,6 @@ import { USER_DATABASE } from './database';
 import { IdentityModule } from './identity.module';
 import { KeyRing } from './keys/key-ring';
 import { UsersController } from './users/users.controller';
-import { UsersRepository } from './users/users.repository';
 import { UsersRpcController } from './users/users.rpc.controller';
 import { UsersService } from './users/users.service';
 
@@ -53,7 +52,6 @@ export class UserServiceModule {
         AuthService,
         ClosedSignIns,
         UsersService,
-        UsersRepository,
         RefreshTokensRepository,
         PasswordHasher,
         RefreshCookie,

@@ -1,16 +1,6 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, type AuthPrincipal, CurrentUser } from '@pingvas/common';
+import { Authenticated, type AuthPrincipal, CurrentUser, UuidParam } from '@pingvas/common';
 import { RegisterModelDto, UpdateModelDto } from './model.dto';
 import { type ModelView, ModelsService } from './models.service';
 
@@ -38,20 +28,14 @@ export class ModelsController {
 
   @Get(':id')
   @Authenticated()
-  get(
-    @CurrentUser() caller: AuthPrincipal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<ModelView> {
+  get(@CurrentUser() caller: AuthPrincipal, @Param() { id }: UuidParam): Promise<ModelView> {
     return this.models.get(caller, id);
   }
 
   @Patch(':id')
   @Authenticated({ role: 'admin' })
   @ApiOperation({ summary: 'Enable, disable, make default, change limits or cost (admin)' })
-  update(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() body: UpdateModelDto,
-  ): Promise<ModelView> {
+  update(@Param() { id }: UuidParam, @Body() body: UpdateModelDto): Promise<ModelView> {
     return this.models.update(id, body);
   }
 
@@ -59,7 +43,7 @@ export class ModelsController {
   @HttpCode(204)
   @Authenticated({ role: 'admin' })
   @ApiOperation({ summary: 'Remove a model (refused for the default model)' })
-  async remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  async remove(@Param() { id }: UuidParam): Promise<void> {
     await this.models.remove(id);
   }
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { AppError, APP_CONFIG, type AuthPrincipal } from '@pingvas/common';
 import {
   type ModelResolveRequest,
@@ -10,22 +9,19 @@ import {
 } from '@pingvas/contracts';
 import { validatePackage } from '@pingvas/inference';
 import { RpcClient } from '@pingvas/messaging';
-import { DataSource, Repository } from 'typeorm';
+import { isUUID } from 'class-validator';
 import type { ModelServiceConfig } from '../config';
 import type { RegisterModelDto, UpdateModelDto } from './model.dto';
-import { ModelEntity } from './model.entity';
 import { resolveModelPath } from './model-paths';
-import { isUUID } from 'class-validator';
+import { type Model, ModelsRepository } from './models.repository';
 
-const UNIQUE_VIOLATION = '23505';
-
-export type ModelView = Omit<ModelEntity, 'createdAt' | 'updatedAt' | 'hashes'> & {
+export type ModelView = Omit<Model, 'createdAt' | 'updatedAt' | 'hashes'> & {
   hashes?: Record<string, string>;
   createdAt: string;
   updatedAt: string;
 };
 
-function view(model: ModelEntity, admin: boolean): ModelView {
+function view(model: Model, admin: boolean): ModelView {
   const { hashes, createdAt, updatedAt, ...rest } = model;
   return {
     ...rest,
@@ -38,8 +34,7 @@ function view(model: ModelEntity, admin: boolean): ModelView {
 @Injectable()
 export class ModelsService {
   constructor(
-    @InjectRepository(ModelEntity) private readonly models: Repository<ModelEntity>,
-    private readonly dataSource: DataSource,
+    private readonly models: ModelsRepository,
     private readonly rpc: RpcClient,
     @Inject(APP_CONFIG) private readonly config: ModelServiceConfig,
   ) {}
@@ -50,7 +45,7 @@ export class ModelsService {
       throw new AppError('VALIDATION_FAILED', 'limits.minSide is above limits.maxSide');
     const path = await resolveModelPath(this.config.modelsDir, dto.path);
     const validation = await validatePackage(path.absolute);
-    const model = this.models.create({
+    const saved = await this.models.insert({
       id: randomUUID(),
       name: dto.name,
       path: path.relative,
@@ -65,26 +60,20 @@ export class ModelsService {
       cost: { ...dto.cost },
       minTier: dto.minTier,
     });
-    try {
-      await this.models.insert(model);
-    } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION)
-        throw new AppError('CONFLICT', `A model named ${dto.name} exists`);
-      throw err;
-    }
-    return view(await this.models.findOneByOrFail({ id: model.id }), true);
+    if (!saved) throw new AppError('CONFLICT', `A model named ${dto.name} exists`);
+    return view(saved, true);
   }
 
   /** Admins see every model; users the enabled, validated ones their tier may use. */
   async list(caller: AuthPrincipal): Promise<ModelView[]> {
-    const all = await this.models.find({ order: { isDefault: 'DESC', name: 'ASC' } });
+    const all = await this.models.all();
     if (caller.role === 'admin') return all.map((m) => view(m, true));
     const tier = await this.tierOf(caller.userId);
     return all.filter((m) => this.usableBy(m, tier)).map((m) => view(m, false));
   }
 
   async get(caller: AuthPrincipal, id: string): Promise<ModelView> {
-    const model = await this.models.findOneBy({ id });
+    const model = await this.models.findById(id);
     if (!model) throw new AppError('NOT_FOUND', 'No such model');
     if (caller.role === 'admin') return view(model, true);
     if (!this.usableBy(model, await this.tierOf(caller.userId)))
@@ -93,9 +82,8 @@ export class ModelsService {
   }
 
   async update(id: string, dto: UpdateModelDto): Promise<ModelView> {
-    await this.dataSource.transaction(async (m) => {
-      const repo = m.getRepository(ModelEntity);
-      const model = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    await this.models.transaction(async (tx) => {
+      const model = await this.models.lockById(id, tx);
       if (!model) throw new AppError('NOT_FOUND', 'No such model');
       const enabled = dto.enabled ?? model.enabled;
       if (model.isDefault && !enabled)
@@ -111,9 +99,9 @@ export class ModelsService {
       const limits = dto.limits ?? model.limits;
       if (limits.minSide > limits.maxSide)
         throw new AppError('VALIDATION_FAILED', 'limits.minSide is above limits.maxSide');
-      if (dto.isDefault) await repo.update({ isDefault: true }, { isDefault: false });
-      await repo.update(
-        { id },
+      if (dto.isDefault) await this.models.clearDefault(tx);
+      await this.models.update(
+        id,
         {
           enabled,
           ...(dto.isDefault ? { isDefault: true } : {}),
@@ -122,32 +110,34 @@ export class ModelsService {
           ...(dto.cost ? { cost: { ...dto.cost } } : {}),
           ...(dto.minTier ? { minTier: dto.minTier } : {}),
         },
+        tx,
       );
     });
-    return view(await this.models.findOneByOrFail({ id }), true);
+    const updated = await this.models.findById(id);
+    if (!updated) throw new AppError('NOT_FOUND', 'No such model');
+    return view(updated, true);
   }
 
   async remove(id: string): Promise<void> {
-    const model = await this.models.findOneBy({ id });
+    const model = await this.models.findById(id);
     if (!model) throw new AppError('NOT_FOUND', 'No such model');
     if (model.isDefault)
       throw new AppError(
         'CONFLICT',
         'The default model cannot be deleted; make another model the default first',
       );
-    await this.models.delete({ id, isDefault: false });
+    await this.models.deleteUnlessDefault(id);
   }
 
   /** For generation-service: the model to run (the default when none is named), if this tier may. */
   async resolve(request: ModelResolveRequest): Promise<ResolvedModel> {
-    const model = request.modelId
-      ? await this.models.findOne({
-          // A name never passes for an id: only a UUID-shaped value is looked up as one.
-          where: isUUID(request.modelId)
-            ? [{ id: request.modelId }, { name: request.modelId }]
-            : { name: request.modelId },
-        })
-      : await this.models.findOneBy({ isDefault: true });
+    const { modelId } = request;
+    const model = modelId
+      ? // A name never passes for an id: only a UUID-shaped value is looked up as one.
+        await (isUUID(modelId)
+          ? this.models.findByIdOrName(modelId)
+          : this.models.findByName(modelId))
+      : await this.models.findDefault();
     if (!model)
       throw new AppError(
         'MODEL_NOT_FOUND',
@@ -165,7 +155,7 @@ export class ModelsService {
     return { id, name, path, family, defaults, limits, cost, minTier };
   }
 
-  private usableBy(model: ModelEntity, tier: Tier): boolean {
+  private usableBy(model: Model, tier: Tier): boolean {
     return (
       model.enabled && model.status === 'validated' && tierRank(tier) >= tierRank(model.minTier)
     );

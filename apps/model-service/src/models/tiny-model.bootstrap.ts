@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { APP_CONFIG } from '@pingvas/common';
 import { makeTinyModel } from '@pingvas/inference';
-import { Repository } from 'typeorm';
 import type { ModelServiceConfig } from '../config';
-import { ModelEntity } from './model.entity';
+import { ModelsRepository } from './models.repository';
 import { ModelsService } from './models.service';
 
 export const TINY_MODEL = {
@@ -26,7 +24,7 @@ export class TinyModelBootstrap implements OnApplicationBootstrap {
 
   constructor(
     private readonly models: ModelsService,
-    @InjectRepository(ModelEntity) private readonly repo: Repository<ModelEntity>,
+    private readonly repo: ModelsRepository,
     @Inject(APP_CONFIG) private readonly config: ModelServiceConfig,
   ) {}
 
@@ -35,14 +33,14 @@ export class TinyModelBootstrap implements OnApplicationBootstrap {
     try {
       const dir = join(this.config.modelsDir, TINY_MODEL.path);
       if (!existsSync(join(dir, 'model_index.json'))) await makeTinyModel(dir);
-      let tiny = await this.repo.findOneBy({ name: TINY_MODEL.name });
+      let tiny = await this.repo.findByName(TINY_MODEL.name);
       if (!tiny) {
         await this.models
           .register(TINY_MODEL)
           .catch((err: unknown) => this.logger.warn(`tiny model not registered: ${String(err)}`));
-        tiny = await this.repo.findOneBy({ name: TINY_MODEL.name });
+        tiny = await this.repo.findByName(TINY_MODEL.name);
       }
-      if (tiny?.status === 'validated' && !(await this.repo.existsBy({ isDefault: true }))) {
+      if (tiny?.status === 'validated' && !(await this.repo.findDefault())) {
         await this.models.update(tiny.id, { isDefault: true });
         this.logger.log('tiny-sd registered as the default model');
       }

@@ -1,15 +1,12 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { AppError, Authenticated, type AuthPrincipal, CurrentUser } from '@pingvas/common';
+import {
+  AppError,
+  Authenticated,
+  type AuthPrincipal,
+  CurrentUser,
+  UuidParam,
+} from '@pingvas/common';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import { type ApiKeyView, ApiKeysService } from './api-keys.service';
 
@@ -55,10 +52,7 @@ export class ApiKeysController {
     summary: 'Revoke an API key (other services notice within the cache time, 60 s)',
   })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such key of yours' })
-  async revoke(
-    @CurrentUser() caller: AuthPrincipal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<void> {
+  async revoke(@CurrentUser() caller: AuthPrincipal, @Param() { id }: UuidParam): Promise<void> {
     assertSession(caller);
     await this.keys.revoke(caller.userId, id);
   }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import {
   API_KEY_MAX_LENGTH,
   API_KEY_PREFIX,
@@ -8,10 +7,9 @@ import {
   AppError,
   type AuthPrincipal,
 } from '@pingvas/common';
-import { IsNull, Repository } from 'typeorm';
 import { hashToken, newOpaqueToken } from '../auth/opaque-token';
-import { UserEntity } from '../users/user.entity';
-import { ApiKeyEntity } from './api-key.entity';
+import { UsersRepository } from '../users/users.repository';
+import { type ApiKey, ApiKeysRepository } from './api-keys.repository';
 
 export const MAX_ACTIVE_KEYS = 25;
 const LAST_USED_GRANULARITY_MS = 5 * 60_000;
@@ -24,7 +22,7 @@ export interface ApiKeyView {
   lastUsedAt: string | null;
 }
 
-function view(key: ApiKeyEntity): ApiKeyView {
+function view(key: ApiKey): ApiKeyView {
   return {
     id: key.id,
     name: key.name,
@@ -38,14 +36,14 @@ function view(key: ApiKeyEntity): ApiKeyView {
 @Injectable()
 export class ApiKeysService extends ApiKeyVerifier {
   constructor(
-    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly keys: ApiKeysRepository,
+    private readonly users: UsersRepository,
   ) {
     super();
   }
 
   async create(userId: string, name: string): Promise<ApiKeyView & { secret: string }> {
-    const active = await this.keys.countBy({ userId, revokedAt: IsNull() });
+    const active = await this.keys.countActive(userId);
     if (active >= MAX_ACTIVE_KEYS) {
       throw new AppError(
         'CONFLICT',
@@ -53,46 +51,34 @@ export class ApiKeysService extends ApiKeyVerifier {
       );
     }
     const secret = newOpaqueToken(API_KEY_PREFIX);
-    const key = this.keys.create({
+    const saved = await this.keys.insert({
       id: randomUUID(),
       userId,
       name: name.trim(),
       prefix: secret.slice(0, API_KEY_PREFIX.length + 6),
       keyHash: hashToken(secret),
-      lastUsedAt: null,
-      revokedAt: null,
     });
-    await this.keys.insert(key);
-    const saved = await this.keys.findOneByOrFail({ id: key.id });
     return { ...view(saved), secret };
   }
 
   async list(userId: string): Promise<ApiKeyView[]> {
-    const keys = await this.keys.find({
-      where: { userId, revokedAt: IsNull() },
-      order: { createdAt: 'DESC' },
-    });
-    return keys.map(view);
+    return (await this.keys.listActive(userId)).map(view);
   }
 
   /** Another user's key, or one already revoked, is NOT_FOUND. */
   async revoke(userId: string, id: string): Promise<void> {
-    const result = await this.keys.update(
-      { id, userId, revokedAt: IsNull() },
-      { revokedAt: new Date() },
-    );
-    if (!result.affected) throw new AppError('NOT_FOUND', 'No such API key');
+    if (!(await this.keys.revoke(userId, id))) throw new AppError('NOT_FOUND', 'No such API key');
   }
 
   async verify(secret: string): Promise<AuthPrincipal | null> {
     if (!secret.startsWith(API_KEY_PREFIX) || secret.length > API_KEY_MAX_LENGTH) return null;
-    const key = await this.keys.findOneBy({ keyHash: hashToken(secret), revokedAt: IsNull() });
+    const key = await this.keys.findActiveByHash(hashToken(secret));
     if (!key) return null;
-    const user = await this.users.findOneBy({ id: key.userId });
+    const user = await this.users.findById(key.userId);
     if (!user) return null;
     // Written at most every few minutes: verifying must not become a write per request.
     if (!key.lastUsedAt || key.lastUsedAt < new Date(Date.now() - LAST_USED_GRANULARITY_MS)) {
-      await this.keys.update({ id: key.id }, { lastUsedAt: new Date() });
+      await this.keys.markUsed(key.id);
     }
     return { userId: user.id, role: user.role, via: 'api_key', credentialId: key.id };
   }

@@ -8,12 +8,10 @@ import {
   UserEventNames,
 } from '@pingvas/contracts';
 import { Outbox } from '@pingvas/messaging';
-import { DataSource } from 'typeorm';
 import type { UserServiceConfig } from '../config';
 import { AccessTokenIssuer } from '../keys/access-token.issuer';
 import { UserDto } from '../users/user.dto';
-import type { UserEntity } from '../users/user.entity';
-import { UsersRepository } from '../users/users.repository';
+import { type User, UsersRepository } from '../users/users.repository';
 import type { SessionDto } from './auth.dto';
 import { ClosedSignIns } from './closed-sign-ins';
 import { PASSWORD_MAX, PASSWORD_MIN, PasswordHasher } from './password-hasher';
@@ -37,7 +35,6 @@ const BAD_LOGIN = () => new AppError('INVALID_CREDENTIALS', 'The email or passwo
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly hasher: PasswordHasher,
@@ -57,7 +54,7 @@ export class AuthService {
     const email = normaliseEmail(input.email);
     const passwordHash = await this.hasher.hash(input.password);
     const familyId = randomUUID();
-    const { user, refreshToken } = await this.dataSource.transaction(async (manager) => {
+    const { user, refreshToken } = await this.users.transaction(async (tx) => {
       const created = await this.users.insert(
         {
           id: randomUUID(),
@@ -66,7 +63,7 @@ export class AuthService {
           displayName: input.displayName?.trim() || null,
           role: this.config.adminEmails.has(email) ? 'admin' : 'user',
         },
-        manager,
+        tx,
       );
       if (!created) throw new AppError('EMAIL_TAKEN', 'An account with this email exists');
       const event: UserCreatedEvent = {
@@ -75,7 +72,7 @@ export class AuthService {
         displayName: created.displayName,
         createdAt: created.createdAt.toISOString(),
       };
-      await this.outbox.add(manager, {
+      await this.outbox.add(tx, {
         queue: QueueNames.userEvents,
         name: UserEventNames.created,
         jobId: userCreatedJobId(created.id),
@@ -85,7 +82,7 @@ export class AuthService {
         created.id,
         familyId,
         this.config.tokens.refreshTtlDays,
-        manager,
+        tx,
       );
       return { user: created, refreshToken: token };
     });
@@ -111,14 +108,14 @@ export class AuthService {
   }
 
   async refresh(token: string): Promise<SessionDto> {
-    const result = await this.dataSource.transaction(async (manager) => {
-      const rotation = await this.refreshTokens.rotate(token, manager);
+    const result = await this.refreshTokens.transaction(async (tx) => {
+      const rotation = await this.refreshTokens.rotate(token, tx);
       if (rotation.outcome !== 'rotated') return { rotation };
       const next = await this.refreshTokens.issue(
         rotation.userId,
         rotation.familyId,
         this.config.tokens.refreshTtlDays,
-        manager,
+        tx,
       );
       return { rotation, next };
     });
@@ -154,11 +151,7 @@ export class AuthService {
     if (familyId) await this.closedSignIns.close([familyId]);
   }
 
-  private async session(
-    user: UserEntity,
-    familyId: string,
-    refreshToken: string,
-  ): Promise<SessionDto> {
+  private async session(user: User, familyId: string, refreshToken: string): Promise<SessionDto> {
     const access = await this.accessTokens.issue(user, familyId);
     return {
       user: UserDto.of(user),

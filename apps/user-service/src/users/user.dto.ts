@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Optional } from '@pingvas/common';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import type { UserEntity } from './user.entity';
+import type { User } from './users.repository';
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -10,7 +10,7 @@ export class UserDto {
   @ApiProperty({ enum: ['user', 'admin'] }) role!: 'user' | 'admin';
   @ApiProperty() createdAt!: string;
 
-  static of(user: UserEntity): UserDto {
+  static of(user: User): UserDto {
     return {
       id: user.id,
       email: user.email,

@@ -1,46 +1,95 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { Role } from '@pingvas/common';
-import { type EntityManager, Repository } from 'typeorm';
-import { UserEntity } from './user.entity';
+import { isUniqueViolation, SqlRepository, type Tx } from '@pingvas/database';
 
-const UNIQUE_VIOLATION = '23505';
+/** An account. The email is trimmed and lower-cased before it is stored; unique. */
+export interface User {
+  id: string;
+  email: string;
+  passwordHash: string;
+  displayName: string | null;
+  role: Role;
+  createdAt: Date;
+  updatedAt: Date;
+}
 
+export type NewUser = Omit<User, 'createdAt' | 'updatedAt'>;
+export type UserChanges = Partial<Pick<User, 'displayName' | 'passwordHash' | 'role'>>;
+
+interface UserRow {
+  id: string;
+  email: string;
+  password_hash: string;
+  display_name: string | null;
+  role: Role;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    passwordHash: row.password_hash,
+    displayName: row.display_name,
+    role: row.role,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The column each changeable field is stored in. */
+const CHANGEABLE = [
+  ['displayName', 'display_name'],
+  ['passwordHash', 'password_hash'],
+  ['role', 'role'],
+] as const;
+
+/** The `users` table. */
 @Injectable()
-export class UsersRepository {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
-
-  findById(id: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ id });
+export class UsersRepository extends SqlRepository {
+  async findById(id: string): Promise<User | null> {
+    const [row] = await this.query<UserRow>(`SELECT * FROM "users" WHERE "id" = $1`, [id]);
+    return row ? toUser(row) : null;
   }
 
-  findByEmail(email: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ email });
+  async findByEmail(email: string): Promise<User | null> {
+    const [row] = await this.query<UserRow>(`SELECT * FROM "users" WHERE "email" = $1`, [email]);
+    return row ? toUser(row) : null;
   }
 
   /** Inserts a user; resolves to null when the email is already taken. */
-  async insert(
-    user: Omit<UserEntity, 'createdAt' | 'updatedAt'>,
-    manager: EntityManager,
-  ): Promise<UserEntity | null> {
+  async insert(user: NewUser, tx: Tx): Promise<User | null> {
     try {
-      await manager.getRepository(UserEntity).insert(user);
+      const [row] = await this.query<UserRow>(
+        `INSERT INTO "users" ("id", "email", "password_hash", "display_name", "role")
+         VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+        [user.id, user.email, user.passwordHash, user.displayName, user.role],
+        tx,
+      );
+      return toUser(row);
     } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) return null;
+      if (isUniqueViolation(err)) return null;
       throw err;
     }
-    return manager.getRepository(UserEntity).findOneByOrFail({ id: user.id });
   }
 
-  async update(
-    id: string,
-    changes: Partial<Pick<UserEntity, 'displayName' | 'passwordHash' | 'role'>>,
-  ): Promise<void> {
-    await this.users.update({ id }, changes);
+  /** Sets the given fields (null clears the display name); `updated_at` moves either way. */
+  async update(id: string, changes: UserChanges): Promise<void> {
+    const changed = CHANGEABLE.filter(([field]) => changes[field] !== undefined);
+    const sets = changed.map(([, column], i) => `"${column}" = $${i + 2}, `).join('');
+    await this.modify(`UPDATE "users" SET ${sets}"updated_at" = now() WHERE "id" = $1`, [
+      id,
+      ...changed.map(([field]) => changes[field]),
+    ]);
   }
 
+  /** `npm run user:promote`: false when no account has this email. */
   async setRoleByEmail(email: string, role: Role): Promise<boolean> {
-    const result = await this.users.update({ email }, { role });
-    return (result.affected ?? 0) > 0;
+    const { count } = await this.modify(
+      `UPDATE "users" SET "role" = $2, "updated_at" = now() WHERE "email" = $1`,
+      [email, role],
+    );
+    return count > 0;
   }
 }
