@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ERROR_STATUS, isErrorCode, QueueNames } from '@pingvas/contracts';
 import {
-  bootGenerationStack,
-  type Customer,
-  type GenerationStack,
   ingestImages,
   signingKeyFixture,
   tamperedVariants,
@@ -16,6 +13,8 @@ import { weirdValue } from './fuzz/arbitraries';
 import { type FuzzWorld, requestArbitrary } from './fuzz/requests';
 import { type RawRequest, type RawResponse, send } from './fuzz/send';
 import { isSecured, type OpenApiDocument, operationsOf } from './openapi';
+import { bootGenerationStack, type GenerationStack } from '../support/generation-stack';
+import type { Customer } from '../support/user-service';
 
 /**
  * Property: whatever request reaches any operation of any service's OpenAPI document, the

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootGenerationStack, type GenerationStack } from '@pingvas/testing';
 import { load } from 'js-yaml';
 import request from 'supertest';
 import { baseMetric, metricNames } from '../deploy/promql';
+import { bootGenerationStack, type GenerationStack } from '../support/generation-stack';
 
 const MONITORING = join(__dirname, '..', '..', 'deploy', 'monitoring');
 

@@ -1,6 +1,6 @@
-import { bootGenerationStack, type GenerationStack } from '@pingvas/testing';
 import request from 'supertest';
 import { type OpenApiDocument, operationsOf, pathParamsOf } from './openapi';
+import { bootGenerationStack, type GenerationStack } from '../support/generation-stack';
 
 /**
  * A client generated from a service's /docs-json must be able to call every operation: each

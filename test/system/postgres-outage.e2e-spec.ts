@@ -9,9 +9,6 @@ import { makeTinyModel } from '@pingvas/inference';
 import { RpcClient } from '@pingvas/messaging';
 import {
   eventually,
-  ledgerMismatches,
-  newAccount,
-  type Session,
   signingKeyFixture,
   sparePort,
   type SpawnedService,
@@ -27,6 +24,8 @@ import { MODEL_DATABASE } from '../../apps/model-service/src/database';
 import { TINY_MODEL } from '../../apps/model-service/src/models/tiny-model.bootstrap';
 import { PAYMENT_DATABASE } from '../../apps/payment-service/src/database';
 import { USER_DATABASE } from '../../apps/user-service/src/database';
+import { ledgerMismatches } from '../support/payment-service';
+import { newAccount, type Session } from '../support/user-service';
 
 /** What a client must be told while the database is away: 503, the code, and when to retry. */
 function expectDatabaseUnavailable(res: Response, what: string): void {

@@ -1,9 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { bootGenerationStack, type Customer, type GenerationStack } from '@pingvas/testing';
 import request from 'supertest';
 import { TINY_MODEL } from '../../apps/model-service/src/models/tiny-model.bootstrap';
 import { send } from './fuzz/send';
 import { type OpenApiDocument, operationsOf } from './openapi';
+import { bootGenerationStack, type GenerationStack } from '../support/generation-stack';
+import type { Customer } from '../support/user-service';
 
 const DEPTH = 5_000;
 const WEBHOOK_SECRET = 'request-shapes-secret';

@@ -6,7 +6,6 @@ import { createInterface } from 'node:readline';
 import { dropSchema } from '@pingvas/database';
 import {
   eventually,
-  newAccount,
   readEvents,
   sparePort,
   TEST_DATABASE_URL,
@@ -14,6 +13,7 @@ import {
   uniqueName,
 } from '@pingvas/testing';
 import request from 'supertest';
+import { newAccount } from '../support/user-service';
 
 const ROOT = join(__dirname, '..', '..');
 const NAMES = [

@@ -1,13 +1,12 @@
 import { REFRESH_COOKIE, WEB_CLIENT_HEADER } from '@pingvas/contracts';
+import { sparePort, uniqueName } from '@pingvas/testing';
+import request from 'supertest';
+import { type RunningEdge, startBuiltEdge } from './edge-process';
 import {
   bootUserService,
   newAccount,
-  sparePort,
-  uniqueName,
   type UserServiceUnderTest,
-} from '@pingvas/testing';
-import request from 'supertest';
-import { type RunningEdge, startBuiltEdge } from './edge-process';
+} from '../../../test/support/user-service';
 
 /** The edge in front of a real user-service; the other four services are not running. */
 describe('the edge with user-service behind it', () => {

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import {
-  bootGenerationStack,
-  type Customer,
-  eventually,
-  type GenerationStack,
-} from '@pingvas/testing';
+import { eventually } from '@pingvas/testing';
 import request from 'supertest';
+import { bootGenerationStack, type GenerationStack } from '../../../test/support/generation-stack';
+import type { Customer } from '../../../test/support/user-service';
 
 /** The whole way in: a generation by the real worker lands in the gallery and in search. */
 describe('gallery: images arrive from generations', () => {

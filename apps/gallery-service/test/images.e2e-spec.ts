@@ -1,15 +1,9 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  bootGalleryStack,
-  eventually,
-  type GalleryStack,
-  type GalleryUser,
-  spawnBuilt,
-  testEnv,
-} from '@pingvas/testing';
+import { eventually, type GalleryUser, spawnBuilt, testEnv } from '@pingvas/testing';
 import sharp from 'sharp';
 import request from 'supertest';
+import { bootGalleryStack, type GalleryStack } from './gallery-stack';
 
 describe('gallery: images, files and boards', () => {
   let stack: GalleryStack;

@@ -1,14 +1,9 @@
 import type { Env } from '@pingvas/common';
-import {
-  bootGalleryStack,
-  eventually,
-  type GalleryStack,
-  type GalleryUser,
-  uniqueName,
-} from '@pingvas/testing';
+import { eventually, type GalleryUser, uniqueName } from '@pingvas/testing';
 import request from 'supertest';
 import { initialConsonants } from '../src/search/hangul';
 import { fixturePrompts, NAMED } from './fixtures/prompts';
+import { bootGalleryStack, type GalleryStack } from './gallery-stack';
 
 /**
  * One behaviour suite for every search backend (DESIGN §8): PostgreSQL always; Elasticsearch

@@ -1,14 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QueueNames } from '@pingvas/contracts';
-import {
-  bootGenerationStack,
-  type Customer,
-  type GenerationStack,
-  ledgerMismatches,
-  type RunningWorker,
-} from '@pingvas/testing';
 import request from 'supertest';
+import { bootGenerationStack, type GenerationStack } from '../../../test/support/generation-stack';
+import type { RunningWorker } from '../../../test/support/gpu-worker';
+import { ledgerMismatches } from '../../../test/support/payment-service';
+import type { Customer } from '../../../test/support/user-service';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

@@ -8,15 +8,12 @@ import {
   QueueNames,
 } from '@pingvas/contracts';
 import { LocalDiskStorage } from '@pingvas/storage';
-import {
-  bootGenerationStack,
-  type Customer,
-  eventually,
-  type GenerationStack,
-  ledgerMismatches,
-} from '@pingvas/testing';
+import { eventually } from '@pingvas/testing';
 import sharp from 'sharp';
 import request from 'supertest';
+import { bootGenerationStack, type GenerationStack } from '../../../test/support/generation-stack';
+import { ledgerMismatches } from '../../../test/support/payment-service';
+import type { Customer } from '../../../test/support/user-service';
 
 const png = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: '#4080c0' } })

@@ -1,12 +1,9 @@
 import { QueueNames } from '@pingvas/contracts';
-import {
-  bootGenerationStack,
-  type Customer,
-  type GenerationStack,
-  ledgerMismatches,
-  readEvents,
-} from '@pingvas/testing';
+import { readEvents } from '@pingvas/testing';
 import request from 'supertest';
+import { bootGenerationStack, type GenerationStack } from '../../../test/support/generation-stack';
+import { ledgerMismatches } from '../../../test/support/payment-service';
+import type { Customer } from '../../../test/support/user-service';
 
 /** With no worker running, jobs stay queued: what a user can do while they wait. */
 describe('generations waiting in their tier queue', () => {

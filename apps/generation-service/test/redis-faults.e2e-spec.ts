@@ -13,18 +13,7 @@ import {
   redisOptionsFromUrl,
   RpcClient,
 } from '@pingvas/messaging';
-import {
-  bootGenerationStack,
-  type Customer,
-  eventually,
-  type GenerationStack,
-  ledgerMismatches,
-  readEvents,
-  type RunningWorker,
-  SLOW_MODEL,
-  sparePort,
-  TestRedisServer,
-} from '@pingvas/testing';
+import { eventually, readEvents, sparePort, TestRedisServer } from '@pingvas/testing';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { existsSync } from 'node:fs';
@@ -32,6 +21,11 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { REMOVE_DELETED_FILES } from '../../gallery-service/src/images/files-cleanup';
 import { EXPIRE_RESERVATIONS } from '../../payment-service/src/credits/reservation-expiry';
+import { bootGenerationStack, type GenerationStack } from '../../../test/support/generation-stack';
+import type { RunningWorker } from '../../../test/support/gpu-worker';
+import { SLOW_MODEL } from '../../../test/support/model-service';
+import { ledgerMismatches } from '../../../test/support/payment-service';
+import type { Customer } from '../../../test/support/user-service';
 
 const SERVICES: ServiceKey[] = ['user', 'payment', 'model', 'generation', 'gallery'];
 const SCHEDULERS = [

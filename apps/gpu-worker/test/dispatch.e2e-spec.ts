@@ -1,11 +1,8 @@
 import { type Tier, TIERS } from '@pingvas/contracts';
-import {
-  bootGenerationStack,
-  type Customer,
-  eventually,
-  type GenerationStack,
-} from '@pingvas/testing';
+import { eventually } from '@pingvas/testing';
 import request from 'supertest';
+import { bootGenerationStack, type GenerationStack } from '../../../test/support/generation-stack';
+import type { Customer } from '../../../test/support/user-service';
 
 const PER_TIER = 40;
 const WEIGHTS: Record<Tier, number> = { enterprise: 16, studio: 8, pro: 4, starter: 2, free: 1 };

@@ -1,14 +1,10 @@
-import {
-  bootGenerationStack,
-  type Customer,
-  eventually,
-  type GenerationStack,
-  ledgerMismatches,
-  readEvents,
-  type RunningWorker,
-  SLOW_MODEL,
-} from '@pingvas/testing';
+import { eventually, readEvents } from '@pingvas/testing';
 import request from 'supertest';
+import { bootGenerationStack, type GenerationStack } from '../../../test/support/generation-stack';
+import type { RunningWorker } from '../../../test/support/gpu-worker';
+import { SLOW_MODEL } from '../../../test/support/model-service';
+import { ledgerMismatches } from '../../../test/support/payment-service';
+import type { Customer } from '../../../test/support/user-service';
 
 /**
  * The worker as a real process running a model slow enough (about 0.2 s a step) to act on

@@ -6,17 +6,11 @@ import { createTestSchema, type TestSchema } from '@pingvas/database';
 import { makeTinyModel } from '@pingvas/inference';
 import { RpcClient } from '@pingvas/messaging';
 import {
-  bootPaymentService,
   bootService,
-  bootUserService,
-  newAccount,
-  type PaymentServiceUnderTest,
   type RunningApp,
-  type Session,
   TEST_DATABASE_URL,
   testEnv,
   uniqueName,
-  type UserServiceUnderTest,
 } from '@pingvas/testing';
 import { onnx } from 'onnx-proto';
 import request from 'supertest';
@@ -24,6 +18,16 @@ import { loadModelServiceConfig } from '../src/config';
 import { MODEL_DATABASE } from '../src/database';
 import { ModelServiceModule } from '../src/model-service.module';
 import { TINY_MODEL } from '../src/models/tiny-model.bootstrap';
+import {
+  bootPaymentService,
+  type PaymentServiceUnderTest,
+} from '../../../test/support/payment-service';
+import {
+  bootUserService,
+  newAccount,
+  type Session,
+  type UserServiceUnderTest,
+} from '../../../test/support/user-service';
 
 /** Renames a graph input (and every use of it): a package a person exported wrongly. */
 async function renameUnetInput(file: string, from: string, to: string): Promise<void> {

@@ -3,21 +3,23 @@ import { Authenticated, type AuthPrincipal, CurrentUser } from '@pingvas/common'
 import { createTestSchema, type TestSchema } from '@pingvas/database';
 import {
   bootService,
-  bootUserService,
   eventually,
-  newAccount,
   type RunningApp,
-  type Session,
   TEST_DATABASE_URL,
   tamperedVariants,
   testEnv,
   uniqueName,
-  type UserServiceUnderTest,
 } from '@pingvas/testing';
 import request from 'supertest';
 import { loadPaymentServiceConfig } from '../src/config';
 import { PAYMENT_DATABASE } from '../src/database';
 import { PaymentServiceModule } from '../src/payment-service.module';
+import {
+  bootUserService,
+  newAccount,
+  type Session,
+  type UserServiceUnderTest,
+} from '../../../test/support/user-service';
 
 /** Routes behind the shared guard, mounted on payment-service as its own routes would be. */
 @Controller('probe')

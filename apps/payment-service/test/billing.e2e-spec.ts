@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { RpcClient } from '@pingvas/messaging';
+import { LemonSqueezyStandIn, signedWebhook, uniqueName } from '@pingvas/testing';
+import request from 'supertest';
 import {
   bootPaymentService,
-  bootUserService,
   ledgerMismatches,
-  LemonSqueezyStandIn,
-  newAccount,
   type PaymentServiceUnderTest,
+} from '../../../test/support/payment-service';
+import {
+  bootUserService,
+  newAccount,
   type Session,
-  signedWebhook,
-  uniqueName,
   type UserServiceUnderTest,
-} from '@pingvas/testing';
-import request from 'supertest';
+} from '../../../test/support/user-service';
 
 const SECRET = 'whsec-test-1234567890';
 const VARIANTS = { starter: '1001', pro: '1002', 'pack-500': '2001' };

@@ -2,21 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '@pingvas/common';
 import { QueueNames, userCreatedJobId } from '@pingvas/contracts';
 import { redisOptionsFromUrl, RpcClient } from '@pingvas/messaging';
-import {
-  bootPaymentService,
-  bootUserService,
-  eventually,
-  ledgerMismatches,
-  newAccount,
-  type PaymentServiceUnderTest,
-  type Session,
-  TEST_REDIS_URL,
-  uniqueName,
-  type UserServiceUnderTest,
-} from '@pingvas/testing';
+import { eventually, TEST_REDIS_URL, uniqueName } from '@pingvas/testing';
 import { Queue } from 'bullmq';
 import request from 'supertest';
 import { CreditLedger } from '../src/credits/credit-ledger';
+import {
+  bootPaymentService,
+  ledgerMismatches,
+  type PaymentServiceUnderTest,
+} from '../../../test/support/payment-service';
+import {
+  bootUserService,
+  newAccount,
+  type Session,
+  type UserServiceUnderTest,
+} from '../../../test/support/user-service';
 
 describe('payment-service: credits', () => {
   const namespace = uniqueName('t');

@@ -1,13 +1,11 @@
+import { spawnBuilt, TEST_DATABASE_URL, uniqueName } from '@pingvas/testing';
+import request from 'supertest';
 import {
   bootUserService,
   newAccount,
   type Session,
-  spawnBuilt,
-  TEST_DATABASE_URL,
-  uniqueName,
   type UserServiceUnderTest,
-} from '@pingvas/testing';
-import request from 'supertest';
+} from '../../../test/support/user-service';
 
 describe('user-service: API keys and roles', () => {
   let svc: UserServiceUnderTest;

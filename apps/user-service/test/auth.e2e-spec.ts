@@ -1,17 +1,14 @@
 import { QueueNames, userCreatedJobId } from '@pingvas/contracts';
 import { redisOptionsFromUrl } from '@pingvas/messaging';
-import {
-  bootUserService,
-  eventually,
-  newAccount,
-  type Session,
-  TEST_REDIS_URL,
-  tamperedVariants,
-  uniqueName,
-  type UserServiceUnderTest,
-} from '@pingvas/testing';
+import { eventually, TEST_REDIS_URL, tamperedVariants, uniqueName } from '@pingvas/testing';
 import { Queue } from 'bullmq';
 import request from 'supertest';
+import {
+  bootUserService,
+  newAccount,
+  type Session,
+  type UserServiceUnderTest,
+} from '../../../test/support/user-service';
 
 const credentials = (account: { email: string; password: string }) => ({
   email: account.email,

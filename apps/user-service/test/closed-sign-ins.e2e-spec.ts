@@ -1,14 +1,11 @@
+import { eventually, sparePort, TestRedisServer, uniqueName } from '@pingvas/testing';
+import request from 'supertest';
 import {
   bootUserService,
-  eventually,
   newAccount,
   type Session,
-  sparePort,
-  TestRedisServer,
-  uniqueName,
   type UserServiceUnderTest,
-} from '@pingvas/testing';
-import request from 'supertest';
+} from '../../../test/support/user-service';
 
 const bearer = { type: 'bearer' } as const;
 

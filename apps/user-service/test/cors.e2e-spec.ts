@@ -1,5 +1,6 @@
-import { bootUserService, uniqueName, type UserServiceUnderTest } from '@pingvas/testing';
+import { uniqueName } from '@pingvas/testing';
 import request from 'supertest';
+import { bootUserService, type UserServiceUnderTest } from '../../../test/support/user-service';
 
 /** CORS lives in libs/common's createHttpApp, so one service's answers stand for all five. */
 describe('CORS on the services (CORS_ORIGINS)', () => {

@@ -1,10 +1,10 @@
+import { uniqueName } from '@pingvas/testing';
+import request from 'supertest';
 import {
   bootUserService,
   newAccount,
-  uniqueName,
   type UserServiceUnderTest,
-} from '@pingvas/testing';
-import request from 'supertest';
+} from '../../../test/support/user-service';
 
 /** Default limits (10 a minute per IP and per email), counted in Redis. */
 describe('user-service: sign-in rate limits', () => {

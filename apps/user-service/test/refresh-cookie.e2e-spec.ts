@@ -1,11 +1,11 @@
 import { REFRESH_COOKIE, WEB_CLIENT_HEADER } from '@pingvas/contracts';
+import { uniqueName } from '@pingvas/testing';
+import request, { type Response } from 'supertest';
 import {
   bootUserService,
   newAccount,
-  uniqueName,
   type UserServiceUnderTest,
-} from '@pingvas/testing';
-import request, { type Response } from 'supertest';
+} from '../../../test/support/user-service';
 
 /** The pingvas_refresh cookie a response sets, with its attributes; undefined when none. */
 function refreshCookie(res: Response): { value: string; attributes: string[] } | undefined {

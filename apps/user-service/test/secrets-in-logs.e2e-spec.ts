@@ -4,13 +4,13 @@ import {
   TEST_DATABASE_URL,
   TEST_REDIS_URL,
   uniqueName,
-  newAccount,
 } from '@pingvas/testing';
 import { createTestSchema, type TestSchema } from '@pingvas/database';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { USER_DATABASE } from '../src/database';
+import { newAccount } from '../../../test/support/user-service';
 
 /**
  * The built service as a real process at the most verbose log level: after sign-up, login,
