@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { dataSourceOptions, dropSchema, migrateService } from '@pingvas/database';
 import { DataSource } from 'typeorm';
 import { GALLERY_DATABASE } from '../apps/gallery-service/src/database';
+import { PromptSearchRepository } from '../apps/gallery-service/src/images/prompt-search.repository';
 import { initialConsonants } from '../apps/gallery-service/src/search/hangul';
 import { PostgresImageSearch } from '../apps/gallery-service/src/search/postgres-search';
 import { percentile } from './bench-stats';
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
     }
     await dataSource.query(`ANALYZE "images"`);
     const loadSeconds = (performance.now() - t0) / 1000;
-    const search = new PostgresImageSearch(dataSource);
+    const search = new PostgresImageSearch(new PromptSearchRepository(dataSource));
 
     const out: string[] = [
       `bench:search — PostgreSQL adapter (pg_trgm), ${IMAGES.toLocaleString('en')} images over ${OWNERS} owners, loaded in ${loadSeconds.toFixed(1)} s`,

@@ -15,12 +15,14 @@ import { BoardsRpcController } from './boards/boards.rpc.controller';
 import { BoardsService } from './boards/boards.service';
 import type { GalleryServiceConfig } from './config';
 import { GALLERY_DATABASE } from './database';
+import { BoardOwnership } from './images/board-ownership';
 import { DeletedFilesCleanup } from './images/files-cleanup';
 import { ImageFileUrls } from './images/image-files';
 import { ImageFilesController } from './images/image-files.controller';
 import { ImagesController } from './images/images.controller';
 import { ImagesRepository } from './images/images.repository';
 import { ImagesService } from './images/images.service';
+import { PromptSearchRepository } from './images/prompt-search.repository';
 import { IngestConsumer } from './ingest/ingest.consumer';
 import { searchBackendProvider } from './search/search-backend.provider';
 import { SearchController } from './search/search.controller';
@@ -57,9 +59,11 @@ export class GalleryServiceModule {
         blobStorageProvider,
         searchBackendProvider,
         ImagesRepository,
+        PromptSearchRepository,
         ImagesService,
         ImageFileUrls,
         BoardsRepository,
+        { provide: BoardOwnership, useExisting: BoardsRepository },
         BoardsService,
         SearchSync,
         SearchService,

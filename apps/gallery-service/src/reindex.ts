@@ -3,8 +3,10 @@ import { dataSourceOptions } from '@pingvas/database';
 import { DataSource } from 'typeorm';
 import { loadGalleryServiceConfig } from './config';
 import { GALLERY_DATABASE } from './database';
-import { ImagesRepository, searchDocument } from './images/images.repository';
+import { ImagesRepository } from './images/images.repository';
+import { PromptSearchRepository } from './images/prompt-search.repository';
 import { createImageSearch } from './search/search-backend.provider';
+import { searchDocument } from './search/search-document';
 
 const BATCH = 1000;
 
@@ -19,7 +21,12 @@ async function main(): Promise<void> {
     dataSourceOptions(config.database, GALLERY_DATABASE, 'pingvas-gallery-reindex'),
   ).initialize();
   try {
-    const search = await createImageSearch(config, dataSource, new Logger('reindex'));
+    // A command, not an app: it opens the pool itself and hands it to the repositories.
+    const search = await createImageSearch(
+      config,
+      new PromptSearchRepository(dataSource),
+      new Logger('reindex'),
+    );
     const images = new ImagesRepository(dataSource);
     const started = Date.now();
     async function* documents() {

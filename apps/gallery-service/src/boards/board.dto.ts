@@ -1,18 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { queryBoolean } from '../images/image.dto';
 import { TypedText } from '../validation';
 
 export class BoardNameDto {
   @TypedText('name', 100)
   name!: string;
-}
-
-export class BoardIdParam {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  id!: string;
 }
 
 export class DeleteBoardQuery {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, type AuthPrincipal, CurrentUser } from '@pingvas/common';
-import { BoardIdParam, BoardNameDto, DeleteBoardQuery } from './board.dto';
+import { Authenticated, type AuthPrincipal, CurrentUser, UuidParam } from '@pingvas/common';
+import { BoardNameDto, DeleteBoardQuery } from './board.dto';
 import { BoardsService } from './boards.service';
 
 @ApiTags('boards')
@@ -24,7 +24,7 @@ export class BoardsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One of your boards' })
-  get(@CurrentUser() caller: AuthPrincipal, @Param() params: BoardIdParam) {
+  get(@CurrentUser() caller: AuthPrincipal, @Param() params: UuidParam) {
     return this.boards.get(caller.userId, params.id);
   }
 
@@ -32,7 +32,7 @@ export class BoardsController {
   @ApiOperation({ summary: 'Rename a board' })
   rename(
     @CurrentUser() caller: AuthPrincipal,
-    @Param() params: BoardIdParam,
+    @Param() params: UuidParam,
     @Body() body: BoardNameDto,
   ) {
     return this.boards.rename(caller.userId, params.id, body.name);
@@ -42,7 +42,7 @@ export class BoardsController {
   @ApiOperation({ summary: 'Delete a board; ?includeImages=true deletes its images too' })
   remove(
     @CurrentUser() caller: AuthPrincipal,
-    @Param() params: BoardIdParam,
+    @Param() params: UuidParam,
     @Query() query: DeleteBoardQuery,
   ) {
     return this.boards.delete(caller.userId, params.id, query.includeImages ?? false);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@pingvas/common';
 import { ImageFileUrls } from '../images/image-files';
+import type { BoardContents } from '../images/image-row';
 import { ImagesRepository } from '../images/images.repository';
 import { SearchSync } from '../search/search-sync';
 import { type BoardRow, BoardsRepository } from './boards.repository';
@@ -27,35 +28,40 @@ export class BoardsService {
     private readonly urls: ImageFileUrls,
   ) {}
 
-  private view(row: BoardRow): BoardView {
+  private view(row: BoardRow, contents?: BoardContents): BoardView {
+    const coverImageId = contents?.coverImageId ?? null;
     return {
       id: row.id,
       name: row.name,
-      imageCount: row.imageCount,
-      cover: row.coverImageId
-        ? {
-            imageId: row.coverImageId,
-            thumbnail: this.urls.sign(row.coverImageId, row.ownerId).thumbnail,
-          }
+      imageCount: contents?.imageCount ?? 0,
+      cover: coverImageId
+        ? { imageId: coverImageId, thumbnail: this.urls.sign(coverImageId, row.ownerId).thumbnail }
         : null,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };
   }
 
+  /** The boards as they are, with what each holds now. */
+  private async views(rows: BoardRow[]): Promise<BoardView[]> {
+    const contents = await this.images.boardContents(rows.map((b) => b.id));
+    return rows.map((b) => this.view(b, contents.get(b.id)));
+  }
+
   async list(ownerId: string): Promise<{ items: BoardView[] }> {
-    return { items: (await this.boards.list(ownerId)).map((b) => this.view(b)) };
+    return { items: await this.views(await this.boards.list(ownerId)) };
   }
 
   async get(ownerId: string, id: string): Promise<BoardView> {
     const row = await this.boards.findOwned(id, ownerId);
     if (!row) throw new AppError('NOT_FOUND', 'No such board');
-    return this.view(row);
+    const [view] = await this.views([row]);
+    return view;
   }
 
   /** For generation-service, before it accepts a job for a board (another's is not owned). */
   isOwned(ownerId: string, id: string): Promise<boolean> {
-    return this.boards.isOwned(id, ownerId);
+    return this.boards.owns(id, ownerId);
   }
 
   async create(ownerId: string, name: string): Promise<BoardView> {
@@ -79,13 +85,13 @@ export class BoardsService {
     id: string,
     includeImages: boolean,
   ): Promise<{ deletedImages: number }> {
-    const deletedImages = await this.images.dataSource.transaction(async (m) => {
+    const deletedImages = await this.boards.transaction(async (tx) => {
       // Images that stay lose their board; the index must hear of it too.
-      const moved = includeImages ? [] : await this.images.detachFromBoard(m, id, ownerId);
-      const gone = includeImages ? await this.images.softDeleteBoard(m, id, ownerId) : [];
-      if (!(await this.boards.delete(m, id, ownerId)))
+      const moved = includeImages ? [] : await this.images.detachFromBoard(tx, id, ownerId);
+      const gone = includeImages ? await this.images.softDeleteBoard(tx, id, ownerId) : [];
+      if (!(await this.boards.delete(tx, id, ownerId)))
         throw new AppError('NOT_FOUND', 'No such board');
-      await this.sync.changed(m, [...gone, ...moved]);
+      await this.sync.changed(tx, [...gone, ...moved]);
       return gone.length;
     });
     this.sync.flush();

@@ -1,4 +1,4 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
 import {
   Inject,
   Logger,
@@ -6,15 +6,22 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG } from '@pingvas/common';
-import { QueueNames } from '@pingvas/contracts';
+import { QueueNames, ScheduledJobNames } from '@pingvas/contracts';
+import {
+  JobConsumer,
+  OnJob,
+  QueueConsumer,
+  type ScheduledJob,
+  scheduleEvery,
+} from '@pingvas/messaging';
 import type { BlobStorage } from '@pingvas/storage';
-import { type ScheduledJob, scheduleEvery } from '@pingvas/messaging';
-import type { Job, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { GalleryServiceConfig } from '../config';
 import { BLOB_STORAGE } from '../storage.provider';
 import { ImagesRepository } from './images.repository';
 
-export const REMOVE_DELETED_FILES = 'images.remove-files';
+/** The contract's name, still exported for generation-service's Redis-fault test. */
+export const REMOVE_DELETED_FILES = ScheduledJobNames.removeDeletedFiles;
 const BATCH = 200;
 
 /**
@@ -22,9 +29,9 @@ const BATCH = 200;
  * (one scheduler entry however many replicas run; every step is idempotent). The row stays as
  * a tombstone with `files_removed_at`.
  */
-@Processor(QueueNames.galleryMaintenance)
+@JobConsumer(QueueNames.galleryMaintenance)
 export class DeletedFilesCleanup
-  extends WorkerHost
+  extends QueueConsumer
   implements OnApplicationBootstrap, OnApplicationShutdown
 {
   private readonly logger = new Logger(DeletedFilesCleanup.name);
@@ -42,7 +49,7 @@ export class DeletedFilesCleanup
   onApplicationBootstrap(): void {
     this.schedule = scheduleEvery(
       this.queue,
-      REMOVE_DELETED_FILES,
+      ScheduledJobNames.removeDeletedFiles,
       this.config.files.cleanupIntervalMs,
       this.logger,
     );
@@ -52,8 +59,10 @@ export class DeletedFilesCleanup
     this.schedule?.stop();
   }
 
-  async process(job: Job): Promise<{ removed: number }> {
-    if (job.name !== REMOVE_DELETED_FILES) throw new Error(`no handler for ${job.name}`);
+  @OnJob(QueueNames.galleryMaintenance, ScheduledJobNames.removeDeletedFiles, {
+    waitForDatabase: false,
+  })
+  async removeDeletedFiles(): Promise<{ removed: number }> {
     const before = new Date(Date.now() - this.config.files.deletedGraceMs);
     let removed = 0;
     for (;;) {

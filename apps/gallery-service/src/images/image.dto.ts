@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageCursor, PageLimit, UuidParam } from '@pingvas/common';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -6,15 +7,11 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateIf,
 } from 'class-validator';
@@ -54,19 +51,10 @@ export class ImageFiltersDto {
   @IsISO8601({ strict: true })
   to?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 30 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(30)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  @Matches(/^[A-Za-z0-9_-]+$/)
+  @PageCursor()
   cursor?: string;
 }
 
@@ -75,12 +63,6 @@ export class ListImagesDto extends ImageFiltersDto {
   @IsOptional()
   @IsIn(['newest', 'oldest'])
   order?: 'newest' | 'oldest';
-}
-
-export class ImageIdParam {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  id!: string;
 }
 
 export class UpdateImageDto {
@@ -105,7 +87,7 @@ export class BulkDeleteDto {
   ids!: string[];
 }
 
-export class ImageFileParams extends ImageIdParam {
+export class ImageFileParams extends UuidParam {
   @ApiProperty({ enum: ['file', 'thumbnail'] })
   @IsIn(['file', 'thumbnail'])
   variant!: 'file' | 'thumbnail';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, type AuthPrincipal, CurrentUser } from '@pingvas/common';
-import { BulkDeleteDto, ImageIdParam, ListImagesDto, UpdateImageDto } from './image.dto';
+import { Authenticated, type AuthPrincipal, CurrentUser, UuidParam } from '@pingvas/common';
+import { BulkDeleteDto, ListImagesDto, UpdateImageDto } from './image.dto';
 import { ImagesService } from './images.service';
 
 @ApiTags('images')
@@ -18,7 +18,7 @@ export class ImagesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One of your images, with signed URLs of its file and thumbnail' })
-  get(@CurrentUser() caller: AuthPrincipal, @Param() params: ImageIdParam) {
+  get(@CurrentUser() caller: AuthPrincipal, @Param() params: UuidParam) {
     return this.images.get(caller.userId, params.id);
   }
 
@@ -26,7 +26,7 @@ export class ImagesController {
   @ApiOperation({ summary: 'Star it, or move it to a board of yours (boardId null: no board)' })
   update(
     @CurrentUser() caller: AuthPrincipal,
-    @Param() params: ImageIdParam,
+    @Param() params: UuidParam,
     @Body() body: UpdateImageDto,
   ) {
     return this.images.update(caller.userId, params.id, body);
@@ -35,7 +35,7 @@ export class ImagesController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete: gone from lists and search at once, files removed later' })
-  async remove(@CurrentUser() caller: AuthPrincipal, @Param() params: ImageIdParam): Promise<void> {
+  async remove(@CurrentUser() caller: AuthPrincipal, @Param() params: UuidParam): Promise<void> {
     const { deleted } = await this.images.delete(caller.userId, [params.id]);
     if (deleted.length === 0) await this.images.get(caller.userId, params.id); // 404
   }

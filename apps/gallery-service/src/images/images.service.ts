@@ -2,12 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppError, decodeKeysetCursor, encodeKeysetCursor } from '@pingvas/common';
 import { BlobNotFoundError, type BlobStorage } from '@pingvas/storage';
 import type { Readable } from 'node:stream';
-import { BoardsRepository } from '../boards/boards.repository';
 import { SearchSync } from '../search/search-sync';
 import { BLOB_STORAGE } from '../storage.provider';
+import { BoardOwnership } from './board-ownership';
 import type { ImageFiltersDto, ListImagesDto, UpdateImageDto } from './image.dto';
 import { ImageFileUrls, type ImageVariant, type SignedUrls } from './image-files';
-import { type ImageFilters, type ImageRow, ImagesRepository } from './images.repository';
+import type { ImageFilters, ImageRow } from './image-row';
+import { ImagesRepository } from './images.repository';
 
 export interface ImageView {
   id: string;
@@ -47,7 +48,7 @@ export function filtersOf(query: ImageFiltersDto): ImageFilters {
 export class ImagesService {
   constructor(
     private readonly images: ImagesRepository,
-    private readonly boards: BoardsRepository,
+    private readonly boards: BoardOwnership,
     private readonly sync: SearchSync,
     private readonly urls: ImageFileUrls,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
@@ -101,12 +102,12 @@ export class ImagesService {
   }
 
   async update(ownerId: string, id: string, change: UpdateImageDto): Promise<ImageView> {
-    const row = await this.images.dataSource.transaction(async (m) => {
-      if (change.boardId && !(await this.boards.findOwned(change.boardId, ownerId, m)))
+    const row = await this.images.transaction(async (tx) => {
+      if (change.boardId && !(await this.boards.owns(change.boardId, ownerId, tx)))
         throw new AppError('BOARD_NOT_FOUND', 'No such board');
-      const updated = await this.images.update(m, id, ownerId, change);
+      const updated = await this.images.update(tx, id, ownerId, change);
       if (!updated) throw new AppError('NOT_FOUND', 'No such image');
-      await this.sync.changed(m, [id]);
+      await this.sync.changed(tx, [id]);
       return updated;
     });
     this.sync.flush();
@@ -116,9 +117,9 @@ export class ImagesService {
   /** Deletes the caller's images among `ids`; answers which were deleted and which not found. */
   async delete(ownerId: string, ids: string[]): Promise<{ deleted: string[]; notFound: string[] }> {
     const unique = [...new Set(ids)];
-    const deleted = await this.images.dataSource.transaction(async (m) => {
-      const gone = await this.images.softDelete(m, unique, ownerId);
-      await this.sync.changed(m, gone);
+    const deleted = await this.images.transaction(async (tx) => {
+      const gone = await this.images.softDelete(tx, unique, ownerId);
+      await this.sync.changed(tx, gone);
       return gone;
     });
     this.sync.flush();

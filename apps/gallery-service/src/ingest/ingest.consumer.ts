@@ -1,13 +1,12 @@
 import { Inject, Logger } from '@nestjs/common';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { type GalleryIngestJob, GalleryIngestNames, QueueNames } from '@pingvas/contracts';
+import { JobConsumer, OnJob, QueueConsumer } from '@pingvas/messaging';
 import type { BlobStorage } from '@pingvas/storage';
-import { retryWhileDatabaseAway } from '@pingvas/messaging';
-import type { Job } from 'bullmq';
-import { streamToBuffer } from '../images/stream-to-buffer';
-import { ImagesRepository, type NewImage } from '../images/images.repository';
+import { buffer } from 'node:stream/consumers';
+import { BoardOwnership } from '../images/board-ownership';
+import type { NewImage } from '../images/image-row';
+import { ImagesRepository } from '../images/images.repository';
 import { makeThumbnail, thumbnailKey } from '../images/thumbnails';
-import { initialConsonants } from '../search/hangul';
 import { SearchSync } from '../search/search-sync';
 import { BLOB_STORAGE } from '../storage.provider';
 
@@ -18,29 +17,24 @@ import { BLOB_STORAGE } from '../storage.provider';
  * missing file throws, so BullMQ retries (the worker's write may not be visible yet); while the
  * database is away the job waits without spending its attempts.
  */
-@Processor(QueueNames.galleryIngest, { concurrency: 2 })
-export class IngestConsumer extends WorkerHost {
+@JobConsumer(QueueNames.galleryIngest, { concurrency: 2 })
+export class IngestConsumer extends QueueConsumer {
   private readonly logger = new Logger(IngestConsumer.name);
 
   constructor(
     private readonly images: ImagesRepository,
+    private readonly boards: BoardOwnership,
     private readonly sync: SearchSync,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
   ) {
     super();
   }
 
-  process(job: Job<GalleryIngestJob>, token?: string): Promise<{ inserted: number }> {
-    return retryWhileDatabaseAway(job, token, () => this.ingest(job));
-  }
-
-  private async ingest(job: Job<GalleryIngestJob>): Promise<{ inserted: number }> {
-    if (job.name !== GalleryIngestNames.generation)
-      throw new Error(`no handler for ${job.name} on ${QueueNames.galleryIngest}`);
-    const g = job.data;
-    const rows: NewImage[] = [];
+  @OnJob(QueueNames.galleryIngest, GalleryIngestNames.generation)
+  async ingest(g: GalleryIngestJob): Promise<{ inserted: number }> {
+    const rows: Omit<NewImage, 'boardId'>[] = [];
     for (const image of g.images) {
-      const png = await streamToBuffer(await this.storage.read(image.storageKey));
+      const png = await buffer(await this.storage.read(image.storageKey));
       const thumb = thumbnailKey(image.storageKey);
       await this.storage.put(thumb, await makeThumbnail(png));
       rows.push({
@@ -51,7 +45,7 @@ export class IngestConsumer extends WorkerHost {
         modelId: g.model.id,
         modelName: g.model.name,
         prompt: g.prompt,
-        promptChosung: initialConsonants(g.prompt),
+        promptChosung: this.sync.chosungOf(g.prompt),
         negativePrompt: g.negativePrompt,
         seed: image.seed,
         width: image.width,
@@ -61,14 +55,19 @@ export class IngestConsumer extends WorkerHost {
         storageKey: image.storageKey,
         thumbnailKey: thumb,
         bytes: image.bytes,
-        boardId: g.boardId,
         createdAt: new Date(g.finishedAt),
       });
     }
-    const inserted = await this.images.dataSource.transaction(async (m) => {
-      const added = await this.images.insert(m, rows);
+    const inserted = await this.images.transaction(async (tx) => {
+      // A board that is not (or no longer) the owner's: the images land on no board.
+      const boardId =
+        g.boardId && (await this.boards.owns(g.boardId, g.ownerId, tx)) ? g.boardId : null;
+      const added = await this.images.insert(
+        tx,
+        rows.map((r) => ({ ...r, boardId })),
+      );
       await this.sync.changed(
-        m,
+        tx,
         added.map((r) => r.id),
       );
       return added.length;

@@ -1,6 +1,9 @@
 import { AppError, decodeCursor, encodeCursor, keysetOf } from '@pingvas/common';
-import type { DataSource } from 'typeorm';
-import { filterSql } from '../images/images.repository';
+import {
+  type PromptForm,
+  type PromptSearch,
+  PromptSearchRepository,
+} from '../images/prompt-search.repository';
 import { initialConsonants, isInitialConsonantQuery } from './hangul';
 import {
   ImageSearch,
@@ -14,6 +17,11 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** A query made only of initial consonants searches their form of the prompt. */
+function promptForm(q: string): PromptForm {
+  return isInitialConsonantQuery(q) ? 'chosung' : 'prompt';
+}
+
 /**
  * The embedded search: the images table is the index. Every word of the query must appear in
  * the prompt (or, for a query of consonants like "ㄱㅇㅇ", in its 초성 form); trigram GIN
@@ -24,7 +32,7 @@ export class PostgresImageSearch extends ImageSearch {
   readonly backend = 'postgres' as const;
   override readonly followsDatabase = true;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(private readonly prompts: PromptSearchRepository) {
     super();
   }
 
@@ -33,77 +41,57 @@ export class PostgresImageSearch extends ImageSearch {
   async remove(_ids: string[]): Promise<void> {}
 
   async search(request: SearchRequest): Promise<SearchPage> {
-    const chosung = isInitialConsonantQuery(request.q);
-    const column = chosung ? '"prompt_chosung"' : '"prompt"';
-    const q = chosung ? initialConsonants(request.q) : request.q.toLowerCase();
-    const params: unknown[] = [request.ownerId, q, request.limit + 1];
-    const where = [`"owner_id" = $1`, `"deleted_at" IS NULL`];
-    for (const word of q.split(/\s+/).filter(Boolean)) {
-      params.push(`%${escapeLike(word)}%`);
-      where.push(`${column} ILIKE $${params.length}`);
-    }
-    where.push(
-      ...filterSql(
-        {
-          boardId: request.boardId,
-          starred: request.starred,
-          modelId: request.modelId,
-          from: request.from ? new Date(request.from) : undefined,
-          to: request.to ? new Date(request.to) : undefined,
-        },
-        params,
-      ),
-    );
-    let after = '';
+    const form = promptForm(request.q);
+    const q = form === 'chosung' ? initialConsonants(request.q) : request.q.toLowerCase();
     const cursor = decodeCursor(request.cursor, 3);
+    let after: PromptSearch['after'];
     if (cursor) {
       const [rank] = cursor;
       const { createdAt, id } = keysetOf(cursor[1], cursor[2]);
       if (typeof rank !== 'string' || !/^\d(\.\d+)?$/.test(rank))
         throw new AppError('VALIDATION_FAILED', 'cursor is not one this API gave out');
-      params.push(rank, createdAt, id);
-      const [r, c, i] = [params.length - 2, params.length - 1, params.length];
-      after = `WHERE "rank" < $${r}::numeric OR ("rank" = $${r}::numeric AND ("created_at", "id") < ($${c}::timestamptz, $${i}::uuid))`;
+      after = { rank, createdAt, id };
     }
-    const rows: { id: string; rank: string; created_at: Date }[] = await this.dataSource.query(
-      `SELECT * FROM (
-         SELECT "id", "created_at", round(public.word_similarity($2, ${column})::numeric, 4) AS "rank"
-         FROM "images" WHERE ${where.join(' AND ')}
-       ) hits ${after}
-       ORDER BY "rank" DESC, "created_at" DESC, "id" DESC LIMIT $3`,
-      params,
-    );
+    const rows = await this.prompts.search({
+      ownerId: request.ownerId,
+      form,
+      q,
+      patterns: q
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((word) => `%${escapeLike(word)}%`),
+      boardId: request.boardId,
+      starred: request.starred,
+      modelId: request.modelId,
+      from: request.from ? new Date(request.from) : undefined,
+      to: request.to ? new Date(request.to) : undefined,
+      limit: request.limit + 1,
+      after,
+    });
     const page = rows.slice(0, request.limit);
     const last = page[page.length - 1];
     return {
       ids: page.map((r) => r.id),
       nextCursor:
         rows.length > request.limit && last
-          ? encodeCursor([String(last.rank), last.created_at.toISOString(), last.id])
+          ? encodeCursor([last.rank, last.createdAt.toISOString(), last.id])
           : null,
     };
   }
 
   async suggest(ownerId: string, prefix: string, limit: number): Promise<string[]> {
-    const chosung = isInitialConsonantQuery(prefix);
-    const p = escapeLike(chosung ? initialConsonants(prefix) : prefix.toLowerCase());
-    // Prompts that start with the prefix (btree on lower(prompt)) first, then prompts with a
-    // word that does (trigram GIN); the most recently used first within each.
-    const startsWith = chosung ? `"prompt_chosung" LIKE $2` : `lower("prompt") LIKE $2`;
-    const wordStarts = chosung ? `"prompt_chosung" LIKE $3` : `"prompt" ILIKE $3`;
-    const rows: { prompt: string }[] = await this.dataSource.query(
-      `SELECT "prompt" FROM "images"
-       WHERE "owner_id" = $1 AND "deleted_at" IS NULL AND (${startsWith} OR ${wordStarts})
-       GROUP BY "prompt"
-       ORDER BY bool_or(${startsWith}) DESC, max("created_at") DESC, "prompt"
-       LIMIT $4`,
-      [ownerId, `${p}%`, `% ${p}%`, limit],
+    const form = promptForm(prefix);
+    const p = escapeLike(form === 'chosung' ? initialConsonants(prefix) : prefix.toLowerCase());
+    return this.prompts.suggest(
+      ownerId,
+      form,
+      { startsWith: `${p}%`, wordStartsWith: `% ${p}%` },
+      limit,
     );
-    return rows.map((r) => r.prompt);
   }
 
-  async ping(): Promise<void> {
-    await this.dataSource.query('SELECT 1');
+  ping(): Promise<void> {
+    return this.prompts.ping();
   }
 
   /** Nothing to rebuild (PostgreSQL keeps its indexes); counts the live images. */

@@ -1,7 +1,7 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { APP_CONFIG, ReadinessRegistry } from '@pingvas/common';
-import { DataSource } from 'typeorm';
 import type { GalleryServiceConfig } from '../config';
+import { PromptSearchRepository } from '../images/prompt-search.repository';
 import { ElasticsearchImageSearch } from './elasticsearch/elasticsearch-search';
 import { ImageSearch } from './image-search';
 import { PostgresImageSearch } from './postgres-search';
@@ -9,10 +9,10 @@ import { PostgresImageSearch } from './postgres-search';
 /** Elasticsearch when ELASTICSEARCH_URL is set (production), PostgreSQL otherwise. */
 export async function createImageSearch(
   config: GalleryServiceConfig,
-  dataSource: DataSource,
+  prompts: PromptSearchRepository,
   logger: Logger,
 ): Promise<ImageSearch> {
-  if (!config.search.elasticsearchUrl) return new PostgresImageSearch(dataSource);
+  if (!config.search.elasticsearchUrl) return new PostgresImageSearch(prompts);
   const es = ElasticsearchImageSearch.connect(config.search.elasticsearchUrl, config.search.index);
   // Not fatal at boot: /ready stays 503 until Elasticsearch answers.
   await es
@@ -24,14 +24,14 @@ export async function createImageSearch(
 /** The search port for the app; `/ready` names the backend in use and checks it. */
 export const searchBackendProvider: Provider = {
   provide: ImageSearch,
-  inject: [APP_CONFIG, DataSource, ReadinessRegistry],
+  inject: [APP_CONFIG, PromptSearchRepository, ReadinessRegistry],
   useFactory: async (
     config: GalleryServiceConfig,
-    dataSource: DataSource,
+    prompts: PromptSearchRepository,
     readiness: ReadinessRegistry,
   ): Promise<ImageSearch> => {
     const logger = new Logger('ImageSearch');
-    const search = await createImageSearch(config, dataSource, logger);
+    const search = await createImageSearch(config, prompts, logger);
     readiness.register({ name: `search_${search.backend}`, check: () => search.ping() });
     logger.log(`searching with ${search.backend}`);
     return search;

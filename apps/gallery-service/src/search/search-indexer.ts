@@ -1,9 +1,8 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { QueueNames, SearchIndexNames, type SearchIndexJob } from '@pingvas/contracts';
-import { retryWhileDatabaseAway } from '@pingvas/messaging';
-import type { Job } from 'bullmq';
-import { ImagesRepository, searchDocument } from '../images/images.repository';
+import { JobConsumer, OnJob, QueueConsumer } from '@pingvas/messaging';
+import { ImagesRepository } from '../images/images.repository';
 import { ImageSearch } from './image-search';
+import { searchDocument } from './search-document';
 
 /**
  * Applies `search-index` jobs: reads the images as they are now, indexes the live ones and
@@ -11,8 +10,8 @@ import { ImageSearch } from './image-search';
  * failure throws and BullMQ retries with backoff (while the database is away, without spending
  * attempts).
  */
-@Processor(QueueNames.searchIndex, { concurrency: 4 })
-export class SearchIndexer extends WorkerHost {
+@JobConsumer(QueueNames.searchIndex, { concurrency: 4 })
+export class SearchIndexer extends QueueConsumer {
   constructor(
     private readonly search: ImageSearch,
     private readonly images: ImagesRepository,
@@ -20,16 +19,11 @@ export class SearchIndexer extends WorkerHost {
     super();
   }
 
-  process(job: Job<SearchIndexJob>, token?: string): Promise<{ indexed: number; removed: number }> {
-    return retryWhileDatabaseAway(job, token, () => this.apply(job));
-  }
-
-  private async apply(job: Job<SearchIndexJob>): Promise<{ indexed: number; removed: number }> {
-    if (job.name !== SearchIndexNames.imagesChanged)
-      throw new Error(`no handler for ${job.name} on ${QueueNames.searchIndex}`);
-    const live = await this.images.byIds(job.data.imageIds);
+  @OnJob(QueueNames.searchIndex, SearchIndexNames.imagesChanged)
+  async apply({ imageIds }: SearchIndexJob): Promise<{ indexed: number; removed: number }> {
+    const live = await this.images.byIds(imageIds);
     const liveIds = new Set(live.map((r) => r.id));
-    const gone = job.data.imageIds.filter((id) => !liveIds.has(id));
+    const gone = imageIds.filter((id) => !liveIds.has(id));
     if (live.length > 0) await this.search.index(live.map(searchDocument));
     if (gone.length > 0) await this.search.remove(gone);
     return { indexed: live.length, removed: gone.length };

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { QueueNames, SearchIndexNames, type SearchIndexJob } from '@pingvas/contracts';
+import { QueueNames, SearchIndexNames } from '@pingvas/contracts';
+import type { Tx } from '@pingvas/database';
 import { Outbox } from '@pingvas/messaging';
-import type { EntityManager } from 'typeorm';
+import { initialConsonants } from './hangul';
 import { ImageSearch } from './image-search';
 
 /**
- * Keeps the search index following the database: a change to images writes a `search-index`
- * job in the same transaction (the outbox), and the indexer applies it with retries. The
- * PostgreSQL backend searches the images table itself, so it needs no job.
+ * The one port of search that the gallery's writers use. Keeps the search index following the
+ * database: a change to images writes a `search-index` job in the same transaction (the
+ * outbox), and the indexer applies it with retries. The PostgreSQL backend searches the images
+ * table itself, so it needs no job, only the 초성 form of each prompt stored beside it.
  */
 @Injectable()
 export class SearchSync {
@@ -17,14 +19,18 @@ export class SearchSync {
     private readonly outbox: Outbox,
   ) {}
 
-  async changed(manager: EntityManager, imageIds: string[]): Promise<void> {
+  /** The initial consonants of a prompt, kept with a new image for "ㄱㅇㅇ" searches. */
+  chosungOf(prompt: string): string {
+    return initialConsonants(prompt);
+  }
+
+  async changed(tx: Tx, imageIds: string[]): Promise<void> {
     if (imageIds.length === 0 || this.search.followsDatabase) return;
-    const job: SearchIndexJob = { imageIds };
-    await this.outbox.add(manager, {
+    await this.outbox.add(tx, {
       queue: QueueNames.searchIndex,
       name: SearchIndexNames.imagesChanged,
       jobId: `index-${randomUUID()}`,
-      payload: job,
+      payload: { imageIds },
     });
   }
 
