@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { JWK } from 'jose';
+import { createRemoteJWKSet, type JWK } from 'jose';
 import { APP_CONFIG } from '../config/config.tokens';
 import type { BaseConfig } from '../config/env';
 import { AppError } from '../errors/app-error';
-import { getJson } from '../http/get-json';
 import { VerificationKeys } from './ports';
 
 const REFRESH_COOLDOWN_MS = 10_000;
@@ -13,19 +12,24 @@ const FETCH_TIMEOUT_MS = 3000;
 
 /**
  * The public keys user-service publishes at `/.well-known/jwks.json`, cached in memory.
- * An unknown `kid` triggers a refetch (at most one per cooldown, so forged kids cannot flood
- * user-service); a failed fetch keeps the keys already known, so tokens keep verifying while
- * user-service is down.
+ * jose's remote key set fetches them (deadline, status, JSON, one fetch at a time); the policy
+ * is ours: an unknown `kid` triggers a refetch (at most one per cooldown, so forged kids cannot
+ * flood user-service); a failed fetch keeps the keys already known, so tokens keep verifying
+ * while user-service is down; with no key ever loaded the answer is 503, never 401.
  */
 @Injectable()
 export class JwksKeys extends VerificationKeys implements OnApplicationBootstrap {
   private readonly logger = new Logger(JwksKeys.name);
+  private readonly remote: ReturnType<typeof createRemoteJWKSet>;
   private keys = new Map<string, JWK>();
   private nextFetchAt = 0;
-  private inflight?: Promise<void>;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: BaseConfig) {
+  constructor(@Inject(APP_CONFIG) config: BaseConfig) {
     super();
+    this.remote = createRemoteJWKSet(new URL(config.auth.jwksUrl), {
+      timeoutDuration: FETCH_TIMEOUT_MS,
+      headers: { accept: 'application/json' },
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -54,15 +58,10 @@ export class JwksKeys extends VerificationKeys implements OnApplicationBootstrap
     return this.keys.get(kid);
   }
 
-  private refresh(): Promise<void> {
-    this.inflight ??= this.fetchKeys().finally(() => (this.inflight = undefined));
-    return this.inflight;
-  }
-
-  private async fetchKeys(): Promise<void> {
+  private async refresh(): Promise<void> {
     this.nextFetchAt = Date.now() + RETRY_AFTER_FAILURE_MS;
-    const body = await getJson<{ keys?: JWK[] }>(this.config.auth.jwksUrl, FETCH_TIMEOUT_MS);
-    const keys = (body.keys ?? []).filter(
+    await this.remote.reload(); // jose shares one fetch among concurrent callers
+    const keys = (this.remote.jwks()?.keys ?? []).filter(
       (k): k is JWK & { kid: string } => typeof k.kid === 'string',
     );
     if (keys.length === 0) throw new Error('JWKS holds no keys');
