@@ -72,6 +72,24 @@ export default tseslint.config(
   },
   ...featureBoundaries,
   {
+    // Data flows down: apps use libs, never the other way (test helpers that boot an app live
+    // in test/support or the app's own test/ folder).
+    files: ['libs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/apps/**', 'apps/**'],
+              message: 'libs/ never imports from apps/: move the code into a lib, or out of libs/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/web/e2e/**/*.ts', 'apps/web/*.config.ts'],
     rules: { 'no-console': 'off' },
   },
