@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AppError } from '../errors/app-error';
 import { AccessTokenVerifier } from './access-token.verifier';
-import { AUTH_OPTIONS, type AuthenticatedOptions } from './authenticated.decorator';
+import { AUTH_OPTIONS, type AuthenticatedOptions } from './auth-options';
 import { ApiKeyVerifier, RevokedSessions } from './ports';
 import type { AuthPrincipal } from './principal';
 

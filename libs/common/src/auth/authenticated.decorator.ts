@@ -7,16 +7,11 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AppError } from '../errors/app-error';
+import { AUTH_OPTIONS, type AuthenticatedOptions } from './auth-options';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
-import type { AuthPrincipal, Role } from './principal';
+import type { AuthPrincipal } from './principal';
 
-export const AUTH_OPTIONS = 'pingvas:auth';
-
-export interface AuthenticatedOptions {
-  role?: Role;
-  /** No Authorization header lets the request through with no caller (a route that has another proof, e.g. a signed URL); a bad one is still 401. */
-  optional?: boolean;
-}
+export { AUTH_OPTIONS, type AuthenticatedOptions } from './auth-options';
 
 /** Protects a controller or route: a valid access token or API key, and the role if given. */
 export function Authenticated(options: AuthenticatedOptions = {}) {
