@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GPU_WORKER, QueueNames, SERVICES, TIERS, WEB } from '@pingvas/contracts';
 import Ajv from 'ajv';
-import { filesUnder, HELM, objectsOfKind, readText, readYaml, ROOT } from './files';
+import { chartValues, filesUnder, HELM, objectsOfKind, readText, readYaml, ROOT } from './files';
 
 const SERVICE_NAMES = Object.values(SERVICES).map((s) => s.name);
 const ENVS = ['dev', 'prod'] as const;
@@ -30,29 +30,8 @@ interface Values {
   };
 }
 
-/** values.yaml with values-<env>.yaml over it, as Helm (and ArgoCD's valueFiles) merge them. */
 function merged(chart: string, env: (typeof ENVS)[number]): Values {
-  const deepMerge = (a: unknown, b: unknown): unknown => {
-    if (b === undefined) return a;
-    if (
-      a &&
-      b &&
-      typeof a === 'object' &&
-      typeof b === 'object' &&
-      !Array.isArray(a) &&
-      !Array.isArray(b)
-    ) {
-      const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-      for (const [k, v] of Object.entries(b)) out[k] = deepMerge(out[k], v);
-      return out;
-    }
-    return b;
-  };
-  const dir = join('deploy', 'helm', chart);
-  return deepMerge(
-    readYaml(join(dir, 'values.yaml')),
-    readYaml(join(dir, `values-${env}.yaml`)) ?? {},
-  ) as Values;
+  return chartValues<Values>(chart, env);
 }
 
 describe('Helm charts', () => {

@@ -37,3 +37,32 @@ export function objectsOfKind<T = Record<string, unknown>>(dir: string, kind: st
     .flatMap((f) => readYamlDocuments<{ kind?: string }>(f))
     .filter((o) => o.kind === kind) as T[];
 }
+
+function deepMerge(a: unknown, b: unknown): unknown {
+  if (b === undefined) return a;
+  if (
+    a &&
+    b &&
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    !Array.isArray(a) &&
+    !Array.isArray(b)
+  ) {
+    const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(b)) out[k] = deepMerge(out[k], v);
+    return out;
+  }
+  return b;
+}
+
+/**
+ * A chart's values.yaml with values-<env>.yaml over it, as Helm (and ArgoCD's valueFiles)
+ * merge them: maps merge key by key, lists and scalars replace.
+ */
+export function chartValues<T>(chart: string, env: 'dev' | 'prod'): T {
+  const dir = join('deploy', 'helm', chart);
+  return deepMerge(
+    readYaml(join(dir, 'values.yaml')),
+    readYaml(join(dir, `values-${env}.yaml`)),
+  ) as T;
+}

@@ -9,7 +9,7 @@ import {
   WEB,
 } from '@pingvas/contracts';
 import Ajv from 'ajv';
-import { readText, readYaml } from './files';
+import { chartValues, readText, readYaml } from './files';
 
 const DIR = join('deploy', 'helm', WEB.name);
 const ENVS = ['dev', 'prod'] as const;
@@ -41,28 +41,8 @@ interface WebValues {
   };
 }
 
-/** values.yaml with values-<env>.yaml over it: maps merge, lists and scalars replace. */
 function merged(env: (typeof ENVS)[number]): WebValues {
-  const merge = (a: unknown, b: unknown): unknown => {
-    if (b === undefined) return a;
-    if (
-      a &&
-      b &&
-      typeof a === 'object' &&
-      typeof b === 'object' &&
-      !Array.isArray(a) &&
-      !Array.isArray(b)
-    ) {
-      const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-      for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
-      return out;
-    }
-    return b;
-  };
-  return merge(
-    readYaml(join(DIR, 'values.yaml')),
-    readYaml(join(DIR, `values-${env}.yaml`)),
-  ) as WebValues;
+  return chartValues<WebValues>(WEB.name, env);
 }
 
 describe('the web chart (nginx and the Ingress of the one origin)', () => {
