@@ -1,18 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type BaseConfig,
-  ConfigError,
-  type Env,
-  envInt,
-  envUrl,
-  loadBaseConfig,
-  parseEnv,
-} from '@pingvas/common';
+import { ConfigError, type Env, envInt, envUrl, loadServiceConfig } from '@pingvas/common';
 import { SERVICES } from '@pingvas/contracts';
-import { loadStorageConfig, type StorageConfig } from '@pingvas/storage';
+import { loadStorageConfig } from '@pingvas/storage';
 import { z } from 'zod';
 
-const galleryEnvSchema = z.object({
+const galleryEnv = {
   /** Elasticsearch with the Nori plugin; without it, search runs on PostgreSQL (pg_trgm). */
   ELASTICSEARCH_URL: envUrl(['http:', 'https:']).optional(),
   /** The alias searched; versioned indices `<alias>-v<time>` stand behind it. */
@@ -28,40 +20,32 @@ const galleryEnvSchema = z.object({
   DELETED_FILES_GRACE_MS: envInt(0, 30 * 86_400_000).default(60_000),
   /** How often the cleanup job looks for such files. */
   FILES_CLEANUP_INTERVAL_MS: envInt(100, 86_400_000).default(60_000),
-});
+};
 
-export interface GalleryServiceConfig extends BaseConfig {
-  storage: StorageConfig;
-  search: { elasticsearchUrl?: string; index: string };
-  files: {
-    urlSecret: string;
-    signedUrlTtlSeconds: number;
-    deletedGraceMs: number;
-    cleanupIntervalMs: number;
-  };
-}
-
-export function loadGalleryServiceConfig(env: Env): GalleryServiceConfig {
-  const base = loadBaseConfig(SERVICES.gallery.name, SERVICES.gallery.port, env);
-  const e = parseEnv(SERVICES.gallery.name, galleryEnvSchema, env);
-  if (base.appEnv === 'prod' && !e.GALLERY_URL_SECRET) {
-    throw new ConfigError(SERVICES.gallery.name, [
-      { variable: 'GALLERY_URL_SECRET', problem: 'is required in prod' },
-    ]);
-  }
-  return {
-    ...base,
-    storage: loadStorageConfig(SERVICES.gallery.name, env),
-    search: {
+export function loadGalleryServiceConfig(env: Env) {
+  const { name, port } = SERVICES.gallery;
+  return loadServiceConfig(name, port, env, galleryEnv, (e, base) => {
+    if (base.appEnv === 'prod' && !e.GALLERY_URL_SECRET) {
+      throw new ConfigError(name, [
+        { variable: 'GALLERY_URL_SECRET', problem: 'is required in prod' },
+      ]);
+    }
+    const search: { elasticsearchUrl?: string; index: string } = {
       elasticsearchUrl: e.ELASTICSEARCH_URL,
       index: e.ELASTICSEARCH_INDEX ?? `pingvas-${base.appEnv}-images`,
-    },
-    files: {
-      // dev and test: one key per process (signed URLs die with it, which is fine there).
-      urlSecret: e.GALLERY_URL_SECRET ?? randomBytes(32).toString('hex'),
-      signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
-      deletedGraceMs: e.DELETED_FILES_GRACE_MS,
-      cleanupIntervalMs: e.FILES_CLEANUP_INTERVAL_MS,
-    },
-  };
+    };
+    return {
+      storage: loadStorageConfig(name, env),
+      search,
+      files: {
+        // dev and test: one key per process (signed URLs die with it, which is fine there).
+        urlSecret: e.GALLERY_URL_SECRET ?? randomBytes(32).toString('hex'),
+        signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
+        deletedGraceMs: e.DELETED_FILES_GRACE_MS,
+        cleanupIntervalMs: e.FILES_CLEANUP_INTERVAL_MS,
+      },
+    };
+  });
 }
+
+export type GalleryServiceConfig = ReturnType<typeof loadGalleryServiceConfig>;

@@ -1,9 +1,8 @@
-import { type BaseConfig, type Env, envInt, loadBaseConfig, parseEnv } from '@pingvas/common';
+import { type Env, envInt, loadServiceConfig } from '@pingvas/common';
 import { SERVICES } from '@pingvas/contracts';
-import { loadStorageConfig, type StorageConfig } from '@pingvas/storage';
-import { z } from 'zod';
+import { loadStorageConfig } from '@pingvas/storage';
 
-const generationEnvSchema = z.object({
+const generationEnv = {
   /** Submissions per user per minute (on top of the plan's jobs-in-flight limit). */
   GENERATION_RATE_LIMIT_PER_MINUTE: envInt(1, 100_000).default(60),
   /** How long credits stay held for a queued job before payment-service lets them go. */
@@ -14,25 +13,11 @@ const generationEnvSchema = z.object({
   GENERATION_SWEEP_GRACE_MS: envInt(0, 3_600_000).default(60_000),
   /** Longest an SSE stream stays open (a client reconnects and gets the current state). */
   SSE_MAX_MS: envInt(1000, 3_600_000).default(15 * 60_000),
-});
+};
 
-export interface GenerationServiceConfig extends BaseConfig {
-  generation: {
-    rateLimitPerMinute: number;
-    holdMinutes: number;
-    sweepIntervalMs: number;
-    sweepGraceMs: number;
-    sseMaxMs: number;
-  };
-  /** The blob store the worker writes PNGs to: read to adopt a lost job's finished images. */
-  storage: StorageConfig;
-}
-
-export function loadGenerationServiceConfig(env: Env): GenerationServiceConfig {
-  const base = loadBaseConfig(SERVICES.generation.name, SERVICES.generation.port, env);
-  const e = parseEnv(SERVICES.generation.name, generationEnvSchema, env);
-  return {
-    ...base,
+export function loadGenerationServiceConfig(env: Env) {
+  const { name, port } = SERVICES.generation;
+  return loadServiceConfig(name, port, env, generationEnv, (e) => ({
     generation: {
       rateLimitPerMinute: e.GENERATION_RATE_LIMIT_PER_MINUTE,
       holdMinutes: e.RESERVATION_HOLD_MINUTES,
@@ -40,6 +25,9 @@ export function loadGenerationServiceConfig(env: Env): GenerationServiceConfig {
       sweepGraceMs: e.GENERATION_SWEEP_GRACE_MS,
       sseMaxMs: e.SSE_MAX_MS,
     },
-    storage: loadStorageConfig(SERVICES.generation.name, env),
-  };
+    /** The blob store the worker writes PNGs to: read to adopt a lost job's finished images. */
+    storage: loadStorageConfig(name, env),
+  }));
 }
+
+export type GenerationServiceConfig = ReturnType<typeof loadGenerationServiceConfig>;

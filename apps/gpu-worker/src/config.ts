@@ -1,21 +1,22 @@
 import { hostname } from 'node:os';
-import { type BaseConfig, type Env, envInt, loadBaseConfig, parseEnv } from '@pingvas/common';
+import { type Env, envInt, loadServiceConfig } from '@pingvas/common';
 import { GPU_WORKER } from '@pingvas/contracts';
 import { parseProviders, type ProviderName } from '@pingvas/inference';
-import { loadStorageConfig, type StorageConfig } from '@pingvas/storage';
+import { loadStorageConfig } from '@pingvas/storage';
 import { z } from 'zod';
 
-const workerEnvSchema = z.object({
+const workerEnv = {
   MODELS_DIR: z.string().default('models'),
   /** Tried in order; the first that loads is used (CUDA where its provider is installed). */
   ORT_EXECUTION_PROVIDERS: z
     .string()
     .default('cuda,cpu')
-    .superRefine((value, ctx) => {
+    .transform((value, ctx): ProviderName[] => {
       try {
-        parseProviders(value);
+        return parseProviders(value);
       } catch (err) {
         ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
       }
     }),
   /** How many models stay loaded at once (least recently used are released). */
@@ -42,38 +43,14 @@ const workerEnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/)
     .optional(),
-});
+};
 
-export interface GpuWorkerConfig extends BaseConfig {
-  inference: {
-    modelsDir: string;
-    providers: ProviderName[];
-    cacheSize: number;
-    warmupModel: string;
-  };
-  worker: {
-    id: string;
-    concurrency: number;
-    shutdownGraceMs: number;
-    lockMs: number;
-    stalledIntervalMs: number;
-    pollMs: number;
-    weightsRefreshMs: number;
-    progressIntervalMs: number;
-    /** 0: no previews. */
-    previewIntervalMs: number;
-  };
-  storage: StorageConfig;
-}
-
-export function loadGpuWorkerConfig(env: Env): GpuWorkerConfig {
-  const base = loadBaseConfig(GPU_WORKER.name, GPU_WORKER.port, env);
-  const e = parseEnv(GPU_WORKER.name, workerEnvSchema, env);
-  return {
-    ...base,
+export function loadGpuWorkerConfig(env: Env) {
+  const { name, port } = GPU_WORKER;
+  return loadServiceConfig(name, port, env, workerEnv, (e) => ({
     inference: {
       modelsDir: e.MODELS_DIR,
-      providers: parseProviders(e.ORT_EXECUTION_PROVIDERS),
+      providers: e.ORT_EXECUTION_PROVIDERS,
       cacheSize: e.MODEL_CACHE_SIZE,
       warmupModel: e.WARMUP_MODEL,
     },
@@ -86,9 +63,12 @@ export function loadGpuWorkerConfig(env: Env): GpuWorkerConfig {
       pollMs: e.WORKER_POLL_MS,
       weightsRefreshMs: e.WORKER_WEIGHTS_REFRESH_MS,
       progressIntervalMs: Math.ceil(1000 / e.WORKER_PROGRESS_PER_SECOND),
+      /** 0: no previews. */
       previewIntervalMs:
         e.WORKER_PREVIEWS_PER_SECOND === 0 ? 0 : Math.ceil(1000 / e.WORKER_PREVIEWS_PER_SECOND),
     },
-    storage: loadStorageConfig(GPU_WORKER.name, env),
-  };
+    storage: loadStorageConfig(name, env),
+  }));
 }
+
+export type GpuWorkerConfig = ReturnType<typeof loadGpuWorkerConfig>;

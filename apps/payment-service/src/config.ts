@@ -1,11 +1,4 @@
-import {
-  type BaseConfig,
-  type Env,
-  envInt,
-  envUrl,
-  loadBaseConfig,
-  parseEnv,
-} from '@pingvas/common';
+import { type Env, envInt, envUrl, loadServiceConfig } from '@pingvas/common';
 import { SERVICES } from '@pingvas/contracts';
 import { z } from 'zod';
 
@@ -15,7 +8,7 @@ const variants = z
     try {
       const value: unknown = JSON.parse(raw);
       if (value && typeof value === 'object' && !Array.isArray(value)) {
-        const entries = Object.entries(value as Record<string, unknown>);
+        const entries = Object.entries(value);
         if (entries.every(([, v]) => typeof v === 'string' || typeof v === 'number')) {
           return Object.fromEntries(entries.map(([k, v]) => [k, String(v)]));
         }
@@ -31,7 +24,7 @@ const variants = z
   })
   .default('{}');
 
-const paymentEnvSchema = z.object({
+const paymentEnv = {
   RESERVATION_TTL_MINUTES: envInt(1, 24 * 60).default(30),
   RESERVATION_SWEEP_INTERVAL_MS: envInt(1000, 3_600_000).default(60_000),
   LEMONSQUEEZY_API_URL: envUrl(['http:', 'https:']).default('https://api.lemonsqueezy.com'),
@@ -44,35 +37,26 @@ const paymentEnvSchema = z.object({
     .optional(),
   /** `{"starter":"123","pro":"456","pack-500":"789"}`: which Lemon Squeezy variant sells what. */
   LEMONSQUEEZY_VARIANTS: variants,
-});
+};
 
-export interface PaymentServiceConfig extends BaseConfig {
-  reservations: { ttlMinutes: number; sweepIntervalMs: number };
-  lemonSqueezy: {
-    apiUrl: string;
-    apiKey?: string;
-    storeId?: string;
-    webhookSecret?: string;
+export function loadPaymentServiceConfig(env: Env) {
+  return loadServiceConfig(SERVICES.payment.name, SERVICES.payment.port, env, paymentEnv, (e) => {
     /** plan or pack id → variant id */
-    variants: Readonly<Record<string, string>>;
-  };
+    const variantIds: Readonly<Record<string, string>> = e.LEMONSQUEEZY_VARIANTS;
+    return {
+      reservations: {
+        ttlMinutes: e.RESERVATION_TTL_MINUTES,
+        sweepIntervalMs: e.RESERVATION_SWEEP_INTERVAL_MS,
+      },
+      lemonSqueezy: {
+        apiUrl: e.LEMONSQUEEZY_API_URL,
+        apiKey: e.LEMONSQUEEZY_API_KEY,
+        storeId: e.LEMONSQUEEZY_STORE_ID,
+        webhookSecret: e.LEMONSQUEEZY_WEBHOOK_SECRET,
+        variants: variantIds,
+      },
+    };
+  });
 }
 
-export function loadPaymentServiceConfig(env: Env): PaymentServiceConfig {
-  const base = loadBaseConfig(SERVICES.payment.name, SERVICES.payment.port, env);
-  const e = parseEnv(SERVICES.payment.name, paymentEnvSchema, env);
-  return {
-    ...base,
-    reservations: {
-      ttlMinutes: e.RESERVATION_TTL_MINUTES,
-      sweepIntervalMs: e.RESERVATION_SWEEP_INTERVAL_MS,
-    },
-    lemonSqueezy: {
-      apiUrl: e.LEMONSQUEEZY_API_URL,
-      apiKey: e.LEMONSQUEEZY_API_KEY,
-      storeId: e.LEMONSQUEEZY_STORE_ID,
-      webhookSecret: e.LEMONSQUEEZY_WEBHOOK_SECRET,
-      variants: e.LEMONSQUEEZY_VARIANTS,
-    },
-  };
-}
+export type PaymentServiceConfig = ReturnType<typeof loadPaymentServiceConfig>;

@@ -1,8 +1,8 @@
-import { type BaseConfig, type Env, envInt, loadBaseConfig, parseEnv } from '@pingvas/common';
+import { type Env, envInt, loadServiceConfig } from '@pingvas/common';
 import { SERVICES } from '@pingvas/contracts';
 import { z } from 'zod';
 
-const userEnvSchema = z.object({
+const userEnv = {
   ACCESS_TOKEN_TTL_SECONDS: envInt(60, 3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: envInt(1, 365).default(30),
   /** JSON array of Ed25519 private JWKs; the first signs, all are published. */
@@ -13,34 +13,29 @@ const userEnvSchema = z.object({
   JWT_KEYS_DIR: z.string().default('.var/keys'),
   ADMIN_EMAILS: z.string().default(''),
   AUTH_RATE_LIMIT_PER_MINUTE: envInt(1, 10_000).default(10),
-});
+};
 
-export interface UserServiceConfig extends BaseConfig {
-  tokens: { accessTtlSeconds: number; refreshTtlDays: number };
-  signingKeys: { json?: string; file?: string; devDir: string };
-  adminEmails: ReadonlySet<string>;
-  authRateLimitPerMinute: number;
-}
-
-export function loadUserServiceConfig(env: Env): UserServiceConfig {
-  const base = loadBaseConfig(SERVICES.user.name, SERVICES.user.port, env);
-  const e = parseEnv(SERVICES.user.name, userEnvSchema, env);
-  return {
-    ...base,
-    tokens: {
-      accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
-      refreshTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
-    },
-    signingKeys: {
-      json: e.JWT_PRIVATE_KEYS,
-      file: e.JWT_PRIVATE_KEYS_FILE,
-      devDir: e.JWT_KEYS_DIR,
-    },
-    adminEmails: new Set(
+export function loadUserServiceConfig(env: Env) {
+  return loadServiceConfig(SERVICES.user.name, SERVICES.user.port, env, userEnv, (e) => {
+    const adminEmails: ReadonlySet<string> = new Set(
       e.ADMIN_EMAILS.split(',')
         .map((s) => s.trim().toLowerCase())
         .filter(Boolean),
-    ),
-    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
-  };
+    );
+    return {
+      tokens: {
+        accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+        refreshTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+      },
+      signingKeys: {
+        json: e.JWT_PRIVATE_KEYS,
+        file: e.JWT_PRIVATE_KEYS_FILE,
+        devDir: e.JWT_KEYS_DIR,
+      },
+      adminEmails,
+      authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    };
+  });
 }
+
+export type UserServiceConfig = ReturnType<typeof loadUserServiceConfig>;

@@ -28,15 +28,18 @@ function withoutEmpty(env: Env): Record<string, string> {
   return out;
 }
 
-/** Parses `env` with a zod object schema whose keys are variable names. */
-export function parseEnv<S extends z.ZodObject<z.ZodRawShape>>(
+/**
+ * Parses `env` with a zod schema over the variables (an object whose keys are variable names,
+ * maybe with a `.transform()` to the config it makes), naming every bad variable.
+ */
+export function parseEnv<S extends z.ZodTypeAny>(
   processName: string,
   schema: S,
   env: Env,
-): z.infer<S> {
-  const result = schema.safeParse(withoutEmpty(env));
-  if (result.success) return result.data;
+): z.output<S> {
   const source = withoutEmpty(env);
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
   throw new ConfigError(
     processName,
     result.error.issues.map((issue) => {
@@ -106,10 +109,15 @@ const originList = z
     { message: 'must be a comma list of origins such as https://app.example.com (no path, no *)' },
   );
 
+/** Redis DB index per environment (seeds: dev 0, prod 1); tests use 2 unless told otherwise. */
+const REDIS_DB: Record<AppEnv, number> = { dev: 0, prod: 1, test: 2 };
+
 /** Variables every process reads (README lists them with their defaults). */
 export const baseEnvSchema = z.object({
   APP_ENV: z.enum(APP_ENVS, { message: 'must be dev, prod or test' }).default('dev'),
   HOST: z.string().default('0.0.0.0'),
+  // PORT=0 takes any free port (tests boot several services in one process); the default is the process's own.
+  PORT: envInt(0, 65_535).optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -126,6 +134,7 @@ export const baseEnvSchema = z.object({
   HTTP_BODY_LIMIT: byteSize.default('1mb'),
   SHUTDOWN_TIMEOUT_MS: envInt(0, 600_000).default(10_000),
   TRUST_PROXY: z.string().default('loopback'),
+  /** Third-party browser origins allowed to call the API (CORS); none by default. */
   CORS_ORIGINS: originList.default(''),
   JWKS_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:8001/.well-known/jwks.json'),
   JWT_ISSUER: z.string().min(1).default('pingvas'),
@@ -133,39 +142,16 @@ export const baseEnvSchema = z.object({
   API_KEY_CACHE_MS: envInt(0, 3_600_000).default(60_000),
 });
 
-export interface BaseConfig {
-  processName: string;
-  appEnv: AppEnv;
-  http: {
-    host: string;
-    port: number;
-    bodyLimit: string;
-    trustProxy: string;
-    /** Third-party browser origins allowed to call the API (CORS); none by default. */
-    corsOrigins: string[];
-  };
-  logLevel: string;
-  database: { url: string; schema: string };
-  redis: { url: string };
-  rpc: { namespace: string; timeoutMs: number };
-  queue: { prefix: string };
-  shutdownTimeoutMs: number;
-  auth: { jwksUrl: string; issuer: string; audience: string; apiKeyCacheMs: number };
-}
+type BaseEnv = z.output<typeof baseEnvSchema>;
 
-/** Redis DB index per environment (seeds: dev 0, prod 1); tests use 2 unless told otherwise. */
-const REDIS_DB: Record<AppEnv, number> = { dev: 0, prod: 1, test: 2 };
-
-export function loadBaseConfig(processName: string, defaultPort: number, env: Env): BaseConfig {
-  // PORT=0 takes any free port (tests boot several services in one process).
-  const schema = baseEnvSchema.extend({ PORT: envInt(0, 65_535).default(defaultPort) });
-  const e = parseEnv(processName, schema, env);
+/** The config every process gets from the variables above. */
+function toBaseConfig(processName: string, defaultPort: number, e: BaseEnv) {
   return {
     processName,
     appEnv: e.APP_ENV,
     http: {
       host: e.HOST,
-      port: e.PORT,
+      port: e.PORT ?? defaultPort,
       bodyLimit: e.HTTP_BODY_LIMIT,
       trustProxy: e.TRUST_PROXY,
       corsOrigins: e.CORS_ORIGINS,
@@ -185,4 +171,30 @@ export function loadBaseConfig(processName: string, defaultPort: number, env: En
       apiKeyCacheMs: e.API_KEY_CACHE_MS,
     },
   };
+}
+
+export type BaseConfig = ReturnType<typeof toBaseConfig>;
+
+export function loadBaseConfig(processName: string, defaultPort: number, env: Env): BaseConfig {
+  return loadServiceConfig(processName, defaultPort, env, {}, () => ({}));
+}
+
+/**
+ * One process's config from one schema: the base variables plus its own `shape` (each variable
+ * named once, with its rule and default), and `build` turning them into the process's own part
+ * of the config (its type is what `build` returns). Every bad variable is named at once.
+ */
+export function loadServiceConfig<S extends z.ZodRawShape, C extends object>(
+  processName: string,
+  defaultPort: number,
+  env: Env,
+  shape: S,
+  build: (e: z.output<z.ZodObject<S>>, base: BaseConfig) => C,
+): BaseConfig & C {
+  const own = z.object(shape);
+  const schema = baseEnvSchema.and(own).transform((e) => {
+    const base = toBaseConfig(processName, defaultPort, e);
+    return { ...base, ...build(e, base) };
+  });
+  return parseEnv(processName, schema, env);
 }
