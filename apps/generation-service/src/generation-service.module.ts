@@ -6,6 +6,7 @@ import { DatabaseModule } from '@pingvas/database';
 import { blobStorageProvider } from '@pingvas/storage';
 import {
   createSystemController,
+  GENERATION_CHANNEL_PROVIDERS,
   MessagingModule,
   Outbox,
   RateLimitModule,
@@ -13,20 +14,21 @@ import {
 } from '@pingvas/messaging';
 import type { GenerationServiceConfig } from './config';
 import { GENERATION_DATABASE } from './database';
-import { CreditSettlement } from './generations/credit-settlement';
-import { GenerationEvents } from './generations/generation-events';
+import { CreditSettlement } from './generations/finish/credit-settlement';
+import { GenerationCancel } from './generations/finish/generation-cancel';
+import { GenerationFinisher } from './generations/finish/generation-finisher';
 import { GenerationMetrics } from './generations/generation-metrics';
-import { GenerationOutcomes } from './generations/generation-outcomes';
-import { GenerationStream } from './generations/generation-stream';
 import { GenerationsController } from './generations/generations.controller';
-import { GenerationsRepository } from './generations/generations.repository';
-import { GenerationViews } from './generations/generation-views';
-import { GenerationsService } from './generations/generations.service';
-import { LostGenerations } from './generations/lost-generations';
-import { QueueInfo } from './generations/queue-info';
-import { ResultsConsumer } from './generations/results.consumer';
-import { Sweeper } from './generations/sweeper';
-import { TIER_QUEUE_NAMES, TierQueues } from './generations/tier-queues';
+import { GenerationStream } from './generations/live/generation-stream';
+import { GenerationViews } from './generations/reads/generation-views';
+import { QueueInfo } from './generations/reads/queue-info';
+import { LostGenerations } from './generations/reconcile/lost-generations';
+import { Sweeper } from './generations/reconcile/sweeper';
+import { GenerationOutcomes } from './generations/results/generation-outcomes';
+import { ResultsConsumer } from './generations/results/results.consumer';
+import { GenerationsRepository } from './generations/store/generations.repository';
+import { TIER_QUEUE_NAMES, TierQueues } from './generations/store/tier-queues';
+import { GenerationsService } from './generations/submit/generations.service';
 
 const MINUTE_MS = 60_000;
 
@@ -43,24 +45,28 @@ export class GenerationServiceModule {
         RateLimitModule.forRoot(config, {
           user: { limit: config.generation.rateLimitPerMinute, windowMs: MINUTE_MS },
         }),
-        BullModule.registerQueue(...TIER_QUEUE_NAMES.map((name) => ({ name })), {
-          name: QueueNames.generationResults,
-        }),
+        BullModule.registerQueue(
+          ...TIER_QUEUE_NAMES.map((name) => ({ name })),
+          { name: QueueNames.generationResults },
+          { name: QueueNames.generationMaintenance },
+        ),
       ],
       controllers: [createSystemController('generation'), GenerationsController],
       providers: [
         GenerationsRepository,
+        TierQueues,
         GenerationMetrics,
-        GenerationsService,
+        ...GENERATION_CHANNEL_PROVIDERS,
         GenerationViews,
-        GenerationEvents,
+        QueueInfo,
         GenerationStream,
         CreditSettlement,
-        TierQueues,
-        QueueInfo,
+        GenerationFinisher,
+        GenerationCancel,
+        GenerationsService,
         GenerationOutcomes,
-        LostGenerations,
         ResultsConsumer,
+        LostGenerations,
         Sweeper,
         Outbox,
         blobStorageProvider,

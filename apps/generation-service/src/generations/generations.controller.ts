@@ -1,13 +1,21 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Authenticated, type AuthPrincipal, CurrentUser, IdempotencyKey } from '@pingvas/common';
+import {
+  Authenticated,
+  type AuthPrincipal,
+  CurrentUser,
+  IdempotencyKey,
+  UuidParam,
+} from '@pingvas/common';
 import { RateLimit } from '@pingvas/messaging';
 import type { Response } from 'express';
-import { CreateGenerationDto, GenerationIdParam, ListGenerationsDto } from './generation.dto';
-import { GenerationStream } from './generation-stream';
-import { GenerationViews } from './generation-views';
-import { GenerationsService } from './generations.service';
-import { QueueInfo } from './queue-info';
+import { GenerationCancel } from './finish/generation-cancel';
+import { GenerationStream } from './live/generation-stream';
+import { GenerationViews } from './reads/generation-views';
+import { ListGenerationsDto } from './reads/list-generations.dto';
+import { QueueInfo } from './reads/queue-info';
+import { CreateGenerationDto } from './submit/generation.dto';
+import { GenerationsService } from './submit/generations.service';
 
 @ApiTags('generations')
 @Controller()
@@ -15,6 +23,7 @@ import { QueueInfo } from './queue-info';
 export class GenerationsController {
   constructor(
     private readonly generations: GenerationsService,
+    private readonly cancels: GenerationCancel,
     private readonly views: GenerationViews,
     private readonly stream: GenerationStream,
     private readonly queueInfo: QueueInfo,
@@ -44,8 +53,8 @@ export class GenerationsController {
 
   @Get('generations/:id')
   @ApiOperation({ summary: 'One of your generations: status, progress, timings, images' })
-  get(@CurrentUser() caller: AuthPrincipal, @Param() params: GenerationIdParam) {
-    return this.views.get(caller.userId, params.id);
+  get(@CurrentUser() caller: AuthPrincipal, @Param() { id }: UuidParam) {
+    return this.views.get(caller.userId, id);
   }
 
   @Post('generations/:id/cancel')
@@ -53,8 +62,8 @@ export class GenerationsController {
   @ApiOperation({
     summary: 'Cancel: a queued job at once (credits back), a running one at its next step',
   })
-  cancel(@CurrentUser() caller: AuthPrincipal, @Param() params: GenerationIdParam) {
-    return this.generations.cancel(caller.userId, params.id);
+  cancel(@CurrentUser() caller: AuthPrincipal, @Param() { id }: UuidParam) {
+    return this.cancels.cancel(caller.userId, id);
   }
 
   @Get('generations/:id/events')
@@ -65,10 +74,10 @@ export class GenerationsController {
   })
   async events(
     @CurrentUser() caller: AuthPrincipal,
-    @Param() params: GenerationIdParam,
+    @Param() { id }: UuidParam,
     @Res() res: Response,
   ): Promise<void> {
-    await this.stream.open(caller.userId, params.id, res);
+    await this.stream.open(caller.userId, id, res);
   }
 
   @Get('queue')

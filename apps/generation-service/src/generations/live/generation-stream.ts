@@ -7,10 +7,10 @@ import {
   type GenerationStatus,
 } from '@pingvas/contracts';
 import type { Response } from 'express';
-import type { GenerationServiceConfig } from '../config';
-import { GenerationEvents } from './generation-events';
-import { GenerationsRepository } from './generations.repository';
-import { type GenerationView, GenerationViews } from './generation-views';
+import { GenerationChannel } from '@pingvas/messaging';
+import type { GenerationServiceConfig } from '../../config';
+import { type GenerationView, GenerationViews } from '../reads/generation-views';
+import { GenerationsRepository } from '../store/generations.repository';
 
 const HEARTBEAT_MS = 15_000;
 const FINAL_EVENTS: ReadonlySet<GenerationEventType> = new Set(['succeeded', 'failed', 'canceled']);
@@ -26,7 +26,7 @@ export class GenerationStream {
     @Inject(APP_CONFIG) private readonly config: GenerationServiceConfig,
     private readonly repo: GenerationsRepository,
     private readonly views: GenerationViews,
-    private readonly events: GenerationEvents,
+    private readonly channel: GenerationChannel,
   ) {}
 
   async open(userId: string, id: string, res: Response): Promise<void> {
@@ -35,7 +35,7 @@ export class GenerationStream {
 
     const buffered: GenerationEvent[] = [];
     let deliver = (event: GenerationEvent): void => void buffered.push(event);
-    const unfollow = await this.events.follow(id, (event) => deliver(event));
+    const unfollow = await this.channel.follow(id, (event) => deliver(event));
 
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');

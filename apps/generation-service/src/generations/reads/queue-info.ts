@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_QUEUE_WEIGHTS, RpcPatterns, type Tier, TIERS } from '@pingvas/contracts';
 import { RpcClient } from '@pingvas/messaging';
-import type { GenerationRow } from './generation-row';
-import { GenerationsRepository } from './generations.repository';
-import { TierQueues } from './tier-queues';
+import { type GenerationRow, GenerationsRepository } from '../store/generations.repository';
+import { TierQueues } from '../store/tier-queues';
 
 @Injectable()
 export class QueueInfo {

@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, decodeKeysetCursor, encodeKeysetCursor } from '@pingvas/common';
 import type { GenerationParams, GenerationStatus } from '@pingvas/contracts';
-import { type GenerationRow, GenerationsRepository, type ImageRow } from './generations.repository';
-import { TierQueues } from './tier-queues';
+import {
+  type GenerationRow,
+  GenerationsRepository,
+  type ImageRow,
+} from '../store/generations.repository';
+import { TierQueues } from '../store/tier-queues';
 
 export interface GenerationView {
   id: string;

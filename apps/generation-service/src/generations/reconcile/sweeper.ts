@@ -1,26 +1,39 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import {
   Inject,
-  Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG } from '@pingvas/common';
-import type { GenerationServiceConfig } from '../config';
-import { CreditSettlement } from './credit-settlement';
-import { GenerationsRepository } from './generations.repository';
+import { QueueNames, ScheduledJobNames } from '@pingvas/contracts';
+import {
+  JobConsumer,
+  OnJob,
+  QueueConsumer,
+  type ScheduledJob,
+  scheduleEvery,
+} from '@pingvas/messaging';
+import type { Queue } from 'bullmq';
+import type { GenerationServiceConfig } from '../../config';
+import { CreditSettlement } from '../finish/credit-settlement';
+import { GenerationsRepository } from '../store/generations.repository';
 import { LostGenerations } from './lost-generations';
 
 /**
  * The reconciler behind "never lost": every queued or running generation older than the grace
  * is checked against its job (LostGenerations ends the lost ones), and settlements that could
- * not reach payment-service are retried. Every step is a conditional update, so replicas
- * sweeping at once do no harm.
+ * not reach payment-service are retried. It runs as a repeatable BullMQ job (one scheduler
+ * entry however many replicas start); every step is a conditional update, so two passes at
+ * once do no harm.
  */
-@Injectable()
-export class Sweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+@JobConsumer(QueueNames.generationMaintenance)
+export class Sweeper
+  extends QueueConsumer
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(Sweeper.name);
-  private timer?: NodeJS.Timeout;
+  private schedule?: ScheduledJob;
   private running?: Promise<void>;
 
   constructor(
@@ -28,15 +41,31 @@ export class Sweeper implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly repo: GenerationsRepository,
     private readonly lost: LostGenerations,
     private readonly settlement: CreditSettlement,
-  ) {}
+    @InjectQueue(QueueNames.generationMaintenance) private readonly queue: Queue,
+  ) {
+    super();
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.config.generation.sweepIntervalMs);
+    this.schedule = scheduleEvery(
+      this.queue,
+      ScheduledJobNames.sweepGenerations,
+      this.config.generation.sweepIntervalMs,
+      this.logger,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    this.schedule?.stop();
     await this.running;
+  }
+
+  // A pass reads the database itself and logs its own failures: nothing to wait for or retry.
+  @OnJob(QueueNames.generationMaintenance, ScheduledJobNames.sweepGenerations, {
+    waitForDatabase: false,
+  })
+  async scheduledSweep(): Promise<void> {
+    await this.sweep();
   }
 
   /** One pass; never rejects (a failing pass is logged and the next one tries again). */

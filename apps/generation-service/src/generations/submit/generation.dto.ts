@@ -1,12 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Optional } from '@pingvas/common';
-import { GENERATION_STATUSES, type GenerationStatus } from '@pingvas/contracts';
-import { Type } from 'class-transformer';
 import {
-  IsIn,
   IsInt,
   IsNumber,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -89,32 +85,4 @@ export class CreateGenerationDto {
   @Optional()
   @IsUUID()
   boardId?: string;
-}
-
-export class ListGenerationsDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ enum: GENERATION_STATUSES })
-  @IsOptional()
-  @IsIn(GENERATION_STATUSES)
-  status?: GenerationStatus;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9_-]+$/)
-  cursor?: string;
-}
-
-export class GenerationIdParam {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  id!: string;
 }

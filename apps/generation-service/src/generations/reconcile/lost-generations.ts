@@ -4,15 +4,12 @@ import { APP_CONFIG } from '@pingvas/common';
 import { GenerationErrorCodes, generationFinishedJobId, QueueNames } from '@pingvas/contracts';
 import { BLOB_STORAGE, type BlobStorage } from '@pingvas/storage';
 import type { Queue } from 'bullmq';
-import type { GenerationServiceConfig } from '../config';
-import { CreditSettlement } from './credit-settlement';
-import { GenerationEvents } from './generation-events';
-import { GenerationOutcomes } from './generation-outcomes';
-import type { GenerationRow } from './generation-row';
-import { GenerationsRepository } from './generations.repository';
-import { GenerationViews } from './generation-views';
+import type { GenerationServiceConfig } from '../../config';
+import { GenerationFinisher } from '../finish/generation-finisher';
+import { GenerationOutcomes } from '../results/generation-outcomes';
+import { type GenerationRow, GenerationsRepository } from '../store/generations.repository';
+import { TierQueues } from '../store/tier-queues';
 import { finishedImages, imageKeysOf } from './finished-images';
-import { TierQueues } from './tier-queues';
 
 const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 /** A submit at its plan's limit waits at most this long for Redis to say which jobs are gone. */
@@ -36,9 +33,7 @@ export class LostGenerations {
     private readonly repo: GenerationsRepository,
     private readonly queues: TierQueues,
     private readonly outcomes: GenerationOutcomes,
-    private readonly settlement: CreditSettlement,
-    private readonly views: GenerationViews,
-    private readonly events: GenerationEvents,
+    private readonly finisher: GenerationFinisher,
     @InjectQueue(QueueNames.generationResults) private readonly results: Queue,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
   ) {}
@@ -52,46 +47,51 @@ export class LostGenerations {
     if (await this.results.getJob(generationFinishedJobId(row.id))) return false;
     const images = await finishedImages(this.storage, row);
     if (images) {
-      const adopted = await this.outcomes.finish({
-        generationId: row.id,
-        outcome: 'succeeded',
-        images,
-        stepsRun: row.params.steps * row.params.count,
-        startedAt: (row.startedAt ?? row.updatedAt).toISOString(),
-        finishedAt: new Date().toISOString(),
-        workerId: 'sweeper',
-      });
+      const adopted = await this.outcomes.finish(
+        {
+          generationId: row.id,
+          outcome: 'succeeded',
+          images,
+          stepsRun: row.params.steps * row.params.count,
+          startedAt: (row.startedAt ?? row.updatedAt).toISOString(),
+          finishedAt: new Date().toISOString(),
+          workerId: 'sweeper',
+        },
+        'defer',
+      );
       if (!adopted) return false;
       this.logger.warn(
         { generationId: row.id, jobState: state, images: images.length },
         'adopted the finished images of a generation whose report was lost',
       );
-      await this.settlement.trySettle(row.id);
       return true;
     }
     const stalled = state === 'failed';
-    const failed = await this.repo.finish(row.id, {
-      status: 'failed',
-      settlement: 'release',
-      error: stalled
-        ? {
-            code: GenerationErrorCodes.stalled,
-            message: `The job failed on the worker: ${job?.failedReason ?? 'unknown reason'}; credits were released`,
-          }
-        : {
-            code: GenerationErrorCodes.lost,
-            message: 'The job was lost before it finished; credits were released',
-          },
-      from: ['queued', 'running'],
-    });
-    if (!failed) return false;
-    // Only now: had a report landed first, the images would be the generation's own.
-    await this.outcomes.removeFiles(imageKeysOf(row));
-    this.logger.warn({ generationId: row.id, jobState: state }, 'failed a lost generation');
-    await this.settlement.trySettle(row.id);
-    const view = await this.views.view(failed);
-    void this.events.publish({ generationId: row.id, type: 'failed', data: { ...view } });
-    return true;
+    const failed = await this.finisher.finish(
+      row.id,
+      {
+        status: 'failed',
+        settlement: 'release',
+        error: stalled
+          ? {
+              code: GenerationErrorCodes.stalled,
+              message: `The job failed on the worker: ${job?.failedReason ?? 'unknown reason'}; credits were released`,
+            }
+          : {
+              code: GenerationErrorCodes.lost,
+              message: 'The job was lost before it finished; credits were released',
+            },
+        from: ['queued', 'running'],
+      },
+      {
+        afterCommit: async () => {
+          // Only now: had a report landed first, the images would be the generation's own.
+          await this.outcomes.removeFiles(imageKeysOf(row));
+          this.logger.warn({ generationId: row.id, jobState: state }, 'failed a lost generation');
+        },
+      },
+    );
+    return failed !== undefined;
   }
 
   /**

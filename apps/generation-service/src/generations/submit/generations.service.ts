@@ -2,26 +2,41 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppError, currentRequestId } from '@pingvas/common';
 import {
-  FINAL_STATUSES,
   type GenerationJob,
   type GenerationStatus,
   QueueNames,
   type ResolvedModel,
   RpcPatterns,
 } from '@pingvas/contracts';
-import { RpcClient } from '@pingvas/messaging';
-import type { GenerationServiceConfig } from '../config';
-import { CreditSettlement } from './credit-settlement';
+import { GenerationChannel, RpcClient } from '@pingvas/messaging';
+import type { GenerationServiceConfig } from '../../config';
+import { GenerationFinisher } from '../finish/generation-finisher';
+import { GenerationMetrics } from '../generation-metrics';
+import { LostGenerations } from '../reconcile/lost-generations';
+import { type GenerationRow, GenerationsRepository } from '../store/generations.repository';
+import { TierQueues } from '../store/tier-queues';
 import type { CreateGenerationDto } from './generation.dto';
 import { generationParams } from './generation-params';
-import { GenerationEvents } from './generation-events';
-import { GenerationMetrics } from './generation-metrics';
-import { type GenerationView, GenerationViews } from './generation-views';
-import { type GenerationRow, GenerationsRepository } from './generations.repository';
-import { LostGenerations } from './lost-generations';
-import { TierQueues } from './tier-queues';
 
 const IDEMPOTENCY_WINDOW_HOURS = 24;
+
+/**
+ * What a submit needs of each collaborator: the module injects the real ones by their class,
+ * a unit test small typed fakes.
+ */
+export type SubmitConfig = {
+  generation: Pick<GenerationServiceConfig['generation'], 'holdMinutes'>;
+};
+export type SubmitStore = Pick<
+  GenerationsRepository,
+  'transaction' | 'findByIdempotencyKey' | 'lockUser' | 'countInFlight' | 'insert' | 'markEnqueued'
+>;
+export type SubmitRpc = Pick<RpcClient, 'send'>;
+export type SubmitQueues = Pick<TierQueues, 'add' | 'waitingCount'>;
+export type SubmitLive = Pick<GenerationChannel, 'announceJob' | 'publish'>;
+export type SubmitRefusals = Pick<GenerationFinisher, 'refuse'>;
+export type SubmitMetrics = Pick<GenerationMetrics, 'submittedOne'>;
+export type LostSlots = Pick<LostGenerations, 'releaseSlotsOf'>;
 
 export interface SubmitAnswer {
   id: string;
@@ -50,15 +65,14 @@ export class GenerationsService {
   private readonly logger = new Logger(GenerationsService.name);
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: GenerationServiceConfig,
-    private readonly repo: GenerationsRepository,
-    private readonly rpc: RpcClient,
-    private readonly queues: TierQueues,
-    private readonly events: GenerationEvents,
-    private readonly settlement: CreditSettlement,
-    private readonly metrics: GenerationMetrics,
-    private readonly views: GenerationViews,
-    private readonly lost: LostGenerations,
+    @Inject(APP_CONFIG) private readonly config: SubmitConfig,
+    @Inject(GenerationsRepository) private readonly repo: SubmitStore,
+    @Inject(RpcClient) private readonly rpc: SubmitRpc,
+    @Inject(TierQueues) private readonly queues: SubmitQueues,
+    @Inject(GenerationChannel) private readonly channel: SubmitLive,
+    @Inject(GenerationFinisher) private readonly finisher: SubmitRefusals,
+    @Inject(GenerationMetrics) private readonly metrics: SubmitMetrics,
+    @Inject(LostGenerations) private readonly lost: LostSlots,
   ) {}
 
   async submit(
@@ -68,8 +82,8 @@ export class GenerationsService {
   ): Promise<SubmitAnswer> {
     const hash = requestHash(body);
     if (idempotencyKey) {
-      const earlier = await this.repo.dataSource.transaction((m) =>
-        this.repo.findByIdempotencyKey(m, userId, idempotencyKey, IDEMPOTENCY_WINDOW_HOURS),
+      const earlier = await this.repo.transaction((tx) =>
+        this.repo.findByIdempotencyKey(userId, idempotencyKey, IDEMPOTENCY_WINDOW_HOURS, tx),
       );
       if (earlier) return this.replay(earlier, hash);
     }
@@ -87,18 +101,18 @@ export class GenerationsService {
     if ((await this.repo.countInFlight(userId)) >= plan.limits.maxJobsInFlight)
       await this.lost.releaseSlotsOf(userId);
 
-    const created = await this.repo.dataSource.transaction(async (m) => {
-      await this.repo.lockUser(m, userId);
+    const created = await this.repo.transaction(async (tx) => {
+      await this.repo.lockUser(userId, tx);
       if (idempotencyKey) {
         const earlier = await this.repo.findByIdempotencyKey(
-          m,
           userId,
           idempotencyKey,
           IDEMPOTENCY_WINDOW_HOURS,
+          tx,
         );
         if (earlier) return { earlier };
       }
-      const inFlight = await this.repo.countInFlight(userId, m);
+      const inFlight = await this.repo.countInFlight(userId, tx);
       if (inFlight >= plan.limits.maxJobsInFlight) {
         throw new AppError(
           'TOO_MANY_JOBS',
@@ -106,26 +120,29 @@ export class GenerationsService {
           { inFlight, limit: plan.limits.maxJobsInFlight },
         );
       }
-      const row = await this.repo.insert(m, {
-        id,
-        userId,
-        prompt: body.prompt,
-        negativePrompt: body.negativePrompt ?? null,
-        modelId: model.id,
-        modelName: model.name,
-        modelPath: model.path,
-        boardId: body.boardId ?? null,
-        params,
-        tier: plan.tier,
-        queue: QueueNames.tier(plan.tier),
-        cost,
-        idempotencyKey: idempotencyKey ?? null,
-        requestHash: hash,
-      });
+      const row = await this.repo.insert(
+        {
+          id,
+          userId,
+          prompt: body.prompt,
+          negativePrompt: body.negativePrompt ?? null,
+          modelId: model.id,
+          modelName: model.name,
+          modelPath: model.path,
+          boardId: body.boardId ?? null,
+          params,
+          tier: plan.tier,
+          queue: QueueNames.tier(plan.tier),
+          cost,
+          idempotencyKey: idempotencyKey ?? null,
+          requestHash: hash,
+        },
+        tx,
+      );
       return { row };
     });
-    if ('earlier' in created && created.earlier) return this.replay(created.earlier, hash);
-    const row = (created as { row: GenerationRow }).row;
+    if (created.earlier) return this.replay(created.earlier, hash);
+    const { row } = created;
 
     await this.reserve(row);
     try {
@@ -142,12 +159,9 @@ export class GenerationsService {
         this.logger.warn({ generationId: id, err: String(err) }, 'enqueued_at not recorded'),
       );
     this.metrics.submittedOne(row.tier);
-    void this.events.announceJob(row.queue);
-    void this.events.publish({ generationId: id, type: 'queued', data: { queue: row.queue } });
-    const position = await this.queues
-      .queue(row.tier)
-      .getWaitingCount()
-      .catch(() => null);
+    void this.channel.announceJob(row.queue);
+    void this.channel.publish({ generationId: id, type: 'queued', data: { queue: row.queue } });
+    const position = await this.queues.waitingCount(row.tier).catch(() => null);
     return this.answer(row, position);
   }
 
@@ -174,7 +188,7 @@ export class GenerationsService {
       });
     } catch (err) {
       if (err instanceof AppError && err.code === 'INSUFFICIENT_CREDITS') {
-        await this.repo.finish(row.id, {
+        await this.finisher.refuse(row.id, {
           status: 'rejected',
           settlement: null,
           error: { code: err.code, message: err.message },
@@ -189,13 +203,12 @@ export class GenerationsService {
   }
 
   private async failBeforeQueue(row: GenerationRow, message: string): Promise<void> {
-    await this.repo.finish(row.id, {
+    await this.finisher.refuse(row.id, {
       status: 'failed',
       settlement: 'release',
       error: { code: 'UPSTREAM_UNAVAILABLE', message },
       from: ['queued'],
     });
-    await this.settlement.trySettle(row.id);
   }
 
   private replay(earlier: GenerationRow, hash: string): SubmitAnswer {
@@ -238,46 +251,5 @@ export class GenerationsService {
       params: row.params,
       requestId: currentRequestId(),
     };
-  }
-
-  /**
-   * A job still in its queue is removed and its credits released at once. One a worker holds
-   * cannot be removed (BullMQ refuses a locked job): it gets a cancel flag, which the worker
-   * checks before every step, and ends `canceled` through the results queue.
-   */
-  async cancel(userId: string, id: string): Promise<GenerationView> {
-    const row = await this.repo.findOwned(id, userId);
-    if (!row) throw new AppError('NOT_FOUND', 'No such generation');
-    if (FINAL_STATUSES.includes(row.status)) {
-      throw new AppError('ALREADY_FINISHED', `The generation already ${row.status}`, {
-        status: row.status,
-      });
-    }
-    const job = await this.queues.getJob(row.tier, row.id);
-    let removed = false;
-    if (job && !(await job.isActive())) {
-      removed = await job.remove().then(
-        () => true,
-        () => false,
-      );
-    }
-    if (removed || (!job && row.status === 'queued')) {
-      const canceled = await this.repo.finish(row.id, {
-        status: 'canceled',
-        settlement: 'release',
-        error: null,
-        from: ['queued', 'running'],
-      });
-      if (canceled) {
-        await this.settlement.trySettle(row.id);
-        const view = await this.views.view(canceled);
-        void this.events.publish({ generationId: row.id, type: 'canceled', data: { ...view } });
-        return view;
-      }
-    } else {
-      await this.events.requestCancel(row.id);
-    }
-    const current = await this.repo.find(row.id);
-    return this.views.view(current ?? row);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '@pingvas/common';
 import { RpcPatterns } from '@pingvas/contracts';
 import { RpcClient } from '@pingvas/messaging';
-import { GenerationsRepository } from './generations.repository';
+import { GenerationsRepository } from '../store/generations.repository';
 
 /**
  * Settles the credits held under a generation's id with what the row says is owed. Capture and

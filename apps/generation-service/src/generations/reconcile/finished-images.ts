@@ -1,7 +1,7 @@
 import { buffer } from 'node:stream/consumers';
 import { imageStorageKey, type StoredImage } from '@pingvas/contracts';
 import type { BlobStorage } from '@pingvas/storage';
-import type { GenerationRow } from './generation-row';
+import type { GenerationRow } from '../store/generation-row';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const IEND_CHUNK = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { GenerationStatus } from '@pingvas/contracts';
-import { DataSource, type EntityManager } from 'typeorm';
-import { GenerationMetrics } from './generation-metrics';
+import { SqlRepository, type Tx } from '@pingvas/database';
 import {
   type Finish,
   type GenerationRow,
@@ -13,25 +12,23 @@ import {
 
 export type { Finish, GenerationRow, ImageRow, NewGeneration } from './generation-row';
 
-/** Every state change is one conditional UPDATE, so concurrent actors cannot both win. */
+/** Windows of `active_users`, as PostgreSQL intervals. */
+export const ACTIVE_USER_WINDOWS = { '1h': '1 hour', '24h': '24 hours', '30d': '30 days' } as const;
+export type ActiveUserWindow = keyof typeof ACTIVE_USER_WINDOWS;
+
+/**
+ * The `generations` and `generation_images` tables. Every state change is one conditional
+ * UPDATE, so concurrent actors cannot both win.
+ */
 @Injectable()
-export class GenerationsRepository {
-  constructor(
-    readonly dataSource: DataSource,
-    private readonly metrics: GenerationMetrics,
-  ) {}
-
-  private q(manager?: EntityManager) {
-    return manager ?? this.dataSource.manager;
-  }
-
-  async find(id: string, manager?: EntityManager): Promise<GenerationRow | undefined> {
-    const rows = await this.q(manager).query(`SELECT * FROM "generations" WHERE "id" = $1`, [id]);
+export class GenerationsRepository extends SqlRepository {
+  async find(id: string, tx?: Tx): Promise<GenerationRow | undefined> {
+    const rows = await this.query(`SELECT * FROM "generations" WHERE "id" = $1`, [id], tx);
     return rows[0] ? toRow(rows[0]) : undefined;
   }
 
   async findOwned(id: string, userId: string): Promise<GenerationRow | undefined> {
-    const rows = await this.q().query(
+    const rows = await this.query(
       `SELECT * FROM "generations" WHERE "id" = $1 AND "user_id" = $2`,
       [id, userId],
     );
@@ -43,39 +40,42 @@ export class GenerationsRepository {
    * key may be used again.
    */
   async findByIdempotencyKey(
-    manager: EntityManager,
     userId: string,
     key: string,
     windowHours: number,
+    tx: Tx,
   ): Promise<GenerationRow | undefined> {
-    await manager.query(
+    await this.query(
       `UPDATE "generations" SET "idempotency_key" = NULL
        WHERE "user_id" = $1 AND "idempotency_key" = $2 AND "created_at" < now() - make_interval(hours => $3)`,
       [userId, key, windowHours],
+      tx,
     );
-    const rows = await manager.query(
+    const rows = await this.query(
       `SELECT * FROM "generations" WHERE "user_id" = $1 AND "idempotency_key" = $2`,
       [userId, key],
+      tx,
     );
     return rows[0] ? toRow(rows[0]) : undefined;
   }
 
   /** Serialises one user's submissions (limits and idempotency keys are checked under it). */
-  async lockUser(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [userId]);
+  async lockUser(userId: string, tx: Tx): Promise<void> {
+    await this.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [userId], tx);
   }
 
-  async countInFlight(userId: string, manager?: EntityManager): Promise<number> {
-    const [{ n }] = await this.q(manager).query(
+  async countInFlight(userId: string, tx?: Tx): Promise<number> {
+    const [{ n }] = await this.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM "generations" WHERE "user_id" = $1 AND "status" IN ('queued', 'running')`,
       [userId],
+      tx,
     );
     return Number(n);
   }
 
   /** One user's queued and running generations (the slots the plan limits). */
   async inFlightOf(userId: string): Promise<GenerationRow[]> {
-    const rows = await this.q().query(
+    const rows = await this.query(
       `SELECT * FROM "generations" WHERE "user_id" = $1 AND "status" IN ('queued', 'running')
        ORDER BY "created_at"`,
       [userId],
@@ -83,8 +83,8 @@ export class GenerationsRepository {
     return rows.map(toRow);
   }
 
-  async insert(manager: EntityManager, g: NewGeneration): Promise<GenerationRow> {
-    const rows = await manager.query(
+  async insert(g: NewGeneration, tx: Tx): Promise<GenerationRow> {
+    const rows = await this.query(
       `INSERT INTO "generations" ("id", "user_id", "status", "prompt", "negative_prompt", "model_id",
          "model_name", "model_path", "board_id", "params", "tier", "queue", "cost", "idempotency_key", "request_hash", "created_at")
        VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
@@ -105,21 +105,21 @@ export class GenerationsRepository {
         g.idempotencyKey,
         g.requestHash,
       ],
+      tx,
     );
     return toRow(rows[0]);
   }
 
   /** Its job is in the tier queue: from now on a missing job means Redis lost it. */
   async markEnqueued(id: string): Promise<void> {
-    await this.q().query(
+    await this.query(
       `UPDATE "generations" SET "enqueued_at" = now() WHERE "id" = $1 AND "enqueued_at" IS NULL`,
       [id],
     );
   }
 
   async markRunning(id: string, startedAt: Date, attempt: number): Promise<boolean> {
-    // TypeORM answers an UPDATE on PostgreSQL with [rows, rowCount].
-    const [rows] = await this.q().query(
+    const { rows } = await this.modify(
       `UPDATE "generations" SET "status" = 'running', "started_at" = coalesce("started_at", $2),
          "attempts" = greatest("attempts", $3), "updated_at" = now()
        WHERE "id" = $1 AND "status" IN ('queued', 'running') RETURNING "id"`,
@@ -128,9 +128,12 @@ export class GenerationsRepository {
     return rows.length === 1;
   }
 
-  /** Moves a generation to a final status; undefined when it was not in one of `from`. */
-  async finish(id: string, f: Finish, manager?: EntityManager): Promise<GenerationRow | undefined> {
-    const [rows] = await this.q(manager).query(
+  /**
+   * Moves a generation to a final status; undefined when it was not in one of `from`. Every
+   * final status passes here exactly once (the UPDATE is conditional).
+   */
+  async finish(id: string, f: Finish, tx?: Tx): Promise<GenerationRow | undefined> {
+    const { rows } = await this.modify(
       `UPDATE "generations" SET "status" = $2, "settlement" = $3, "steps_done" = coalesce($4, "steps_done"),
          "provider" = coalesce($5, "provider"), "error_code" = $6, "error_message" = $7,
          "started_at" = coalesce("started_at", $8), "finished_at" = $9, "updated_at" = now()
@@ -147,17 +150,14 @@ export class GenerationsRepository {
         f.finishedAt ?? new Date(),
         f.from,
       ],
+      tx,
     );
-    if (!rows[0]) return undefined;
-    // Every final status passes here exactly once (the UPDATE is conditional).
-    const row = toRow(rows[0]);
-    this.metrics.finishedOne(row.tier, row.status);
-    return row;
+    return rows[0] ? toRow(rows[0]) : undefined;
   }
 
-  async insertImages(manager: EntityManager, images: ImageRow[]): Promise<void> {
+  async insertImages(images: ImageRow[], tx: Tx): Promise<void> {
     for (const image of images) {
-      await manager.query(
+      await this.query(
         `INSERT INTO "generation_images" ("id", "generation_id", "index", "width", "height", "seed", "storage_key", "bytes")
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT ("generation_id", "index") DO NOTHING`,
         [
@@ -170,13 +170,14 @@ export class GenerationsRepository {
           image.storageKey,
           image.bytes,
         ],
+        tx,
       );
     }
   }
 
   async images(generationIds: string[]): Promise<ImageRow[]> {
     if (generationIds.length === 0) return [];
-    const rows = await this.q().query(
+    const rows = await this.query(
       `SELECT * FROM "generation_images" WHERE "generation_id" = ANY($1) ORDER BY "generation_id", "index"`,
       [generationIds],
     );
@@ -184,7 +185,7 @@ export class GenerationsRepository {
   }
 
   async markSettled(id: string, outcome: string): Promise<void> {
-    await this.q().query(
+    await this.query(
       `UPDATE "generations" SET "settled_at" = now(), "settlement_outcome" = $2
        WHERE "id" = $1 AND "settled_at" IS NULL`,
       [id, outcome],
@@ -208,7 +209,7 @@ export class GenerationsRepository {
       params.push(cursor.createdAt, cursor.id);
       where += ` AND ("created_at", "id") < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
     }
-    const rows = await this.q().query(
+    const rows = await this.query(
       `SELECT * FROM "generations" WHERE ${where} ORDER BY "created_at" DESC, "id" DESC LIMIT $2`,
       params,
     );
@@ -216,16 +217,16 @@ export class GenerationsRepository {
   }
 
   async unsettled(olderThanMs: number, limit = 100): Promise<string[]> {
-    const rows = await this.q().query(
+    const rows = await this.query<{ id: string }>(
       `SELECT "id" FROM "generations" WHERE "settlement" IS NOT NULL AND "settled_at" IS NULL
          AND "updated_at" < now() - make_interval(secs => $1) ORDER BY "updated_at" LIMIT $2`,
       [olderThanMs / 1000, limit],
     );
-    return rows.map((r: { id: string }) => r.id);
+    return rows.map((r) => r.id);
   }
 
   async inFlightOlderThan(ms: number, limit = 500): Promise<GenerationRow[]> {
-    const rows = await this.q().query(
+    const rows = await this.query(
       `SELECT * FROM "generations" WHERE "status" IN ('queued', 'running')
          AND "updated_at" < now() - make_interval(secs => $1) ORDER BY "updated_at" LIMIT $2`,
       [ms / 1000, limit],
@@ -235,12 +236,26 @@ export class GenerationsRepository {
 
   /** Mean run time of recent successes per tier (for the wait estimate), in seconds. */
   async recentRunSeconds(): Promise<number | null> {
-    const [{ avg }] = await this.q().query(
+    const [{ avg }] = await this.query<{ avg: number | null }>(
       `SELECT avg(extract(epoch FROM "finished_at" - "started_at"))::float AS avg FROM (
          SELECT "finished_at", "started_at" FROM "generations"
          WHERE "status" = 'succeeded' AND "started_at" IS NOT NULL
          ORDER BY "finished_at" DESC LIMIT 50) recent`,
     );
     return avg === null ? null : Number(avg);
+  }
+
+  /** Distinct users who submitted a generation within each window (the `active_users` gauge). */
+  async activeUsers(): Promise<Record<ActiveUserWindow, number> | undefined> {
+    const counts = Object.entries(ACTIVE_USER_WINDOWS)
+      .map(
+        ([label, interval]) =>
+          `count(DISTINCT "user_id") FILTER (WHERE "created_at" > now() - interval '${interval}')::int AS "${label}"`,
+      )
+      .join(', ');
+    const [row] = await this.query<Record<ActiveUserWindow, number>>(
+      `SELECT ${counts} FROM "generations" WHERE "created_at" > now() - interval '30 days'`,
+    );
+    return row;
   }
 }

@@ -1,16 +1,22 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { MetricsRegistry } from '@pingvas/common';
-import { type GenerationJob, QueueNames, type Tier, TIERS } from '@pingvas/contracts';
+import { type GenerationJob, QueueNames, type Tier, TierJobName, TIERS } from '@pingvas/contracts';
+import { addJob } from '@pingvas/messaging';
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import { Gauge } from 'prom-client';
 
 /** Every tier queue, each `gen-<tier>` registered with BullModule. */
 export const TIER_QUEUE_NAMES = TIERS.map((tier) => QueueNames.tier(tier));
 
 /** Counted for `/api/v1/queue` and `bullmq_job_count` (KEDA reads waiting + prioritized + active). */
-const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'] as const;
+export const TIER_JOB_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'completed',
+  'failed',
+] as const;
 
 /**
  * A stalled job goes back to the queue once (maxStalledCount 1 on the worker); a job that
@@ -23,16 +29,14 @@ export const GENERATION_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-export type TierCounts = Record<(typeof STATES)[number], number>;
+export type TierCounts = Record<(typeof TIER_JOB_STATES)[number], number>;
 
+/** The five tier queues the GPU workers take jobs from (DESIGN §7). */
 @Injectable()
 export class TierQueues implements OnModuleInit {
   private readonly queues = new Map<Tier, Queue>();
 
-  constructor(
-    private readonly moduleRef: ModuleRef,
-    private readonly metrics: MetricsRegistry,
-  ) {}
+  constructor(private readonly moduleRef: ModuleRef) {}
 
   onModuleInit(): void {
     for (const tier of TIERS)
@@ -40,21 +44,6 @@ export class TierQueues implements OnModuleInit {
         tier,
         this.moduleRef.get(getQueueToken(QueueNames.tier(tier)), { strict: false }),
       );
-    const queues = this.queues;
-    // Exported here, not by the worker: KEDA must see the depth while no worker runs.
-    new Gauge({
-      name: 'bullmq_job_count',
-      help: 'Jobs per BullMQ queue and state (the generation tier queues)',
-      labelNames: ['queue', 'state'],
-      registers: [this.metrics.registry],
-      async collect() {
-        for (const [tier, queue] of queues) {
-          const counts = await queue.getJobCounts(...STATES);
-          for (const state of STATES)
-            this.set({ queue: QueueNames.tier(tier), state }, counts[state] ?? 0);
-        }
-      },
-    });
   }
 
   queue(tier: Tier): Queue {
@@ -63,10 +52,12 @@ export class TierQueues implements OnModuleInit {
     return queue;
   }
 
-  add(job: GenerationJob): Promise<Job> {
-    return this.queue(job.tier).add('generate', job, {
-      ...GENERATION_JOB_OPTIONS,
-      jobId: job.generationId,
+  async add(job: GenerationJob): Promise<void> {
+    await addJob(this.queue(job.tier), {
+      queue: QueueNames.tier(job.tier),
+      name: TierJobName,
+      data: job,
+      opts: { ...GENERATION_JOB_OPTIONS, jobId: job.generationId },
     });
   }
 
@@ -74,12 +65,27 @@ export class TierQueues implements OnModuleInit {
     return this.queue(tier).getJob(id);
   }
 
+  /** Jobs waiting in one tier queue (a new job's place in it). */
+  waitingCount(tier: Tier): Promise<number> {
+    return this.queue(tier).getWaitingCount();
+  }
+
+  /** How many jobs of one tier queue are in each state. */
+  async countsOf(tier: Tier): Promise<TierCounts> {
+    const counts = await this.queue(tier).getJobCounts(...TIER_JOB_STATES);
+    return {
+      waiting: counts.waiting ?? 0,
+      active: counts.active ?? 0,
+      delayed: counts.delayed ?? 0,
+      prioritized: counts.prioritized ?? 0,
+      completed: counts.completed ?? 0,
+      failed: counts.failed ?? 0,
+    };
+  }
+
   async counts(): Promise<Record<Tier, TierCounts>> {
     const entries = await Promise.all(
-      TIERS.map(async (tier) => {
-        const counts = await this.queue(tier).getJobCounts(...STATES);
-        return [tier, Object.fromEntries(STATES.map((s) => [s, counts[s] ?? 0]))] as const;
-      }),
+      TIERS.map(async (tier) => [tier, await this.countsOf(tier)] as const),
     );
     return Object.fromEntries(entries) as Record<Tier, TierCounts>;
   }
