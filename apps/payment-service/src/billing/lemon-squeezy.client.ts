@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppError, APP_CONFIG, requestJson } from '@pingvas/common';
+import { AppError, APP_CONFIG } from '@pingvas/common';
 import type { PaymentServiceConfig } from '../config';
 
 const TIMEOUT_MS = 10_000;
+/** An answer larger than this is not a checkout: refused like an unreachable provider. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 interface CheckoutAnswer {
   data?: { attributes?: { url?: unknown } };
@@ -42,21 +44,22 @@ export class LemonSqueezyClient {
         },
       },
     };
-    let answer;
+    let status: number;
+    let text: string;
     try {
-      answer = await requestJson<CheckoutAnswer>(
-        'POST',
-        `${apiUrl.replace(/\/$/, '')}/v1/checkouts`,
-        {
-          headers: {
-            accept: 'application/vnd.api+json',
-            'content-type': 'application/vnd.api+json',
-            authorization: `Bearer ${apiKey}`,
-          },
-          body,
-          timeoutMs: TIMEOUT_MS,
+      // One deadline for the whole exchange, the answer's body included.
+      const res = await fetch(`${apiUrl.replace(/\/$/, '')}/v1/checkouts`, {
+        method: 'POST',
+        headers: {
+          accept: 'application/vnd.api+json',
+          'content-type': 'application/vnd.api+json',
+          authorization: `Bearer ${apiKey}`,
         },
-      );
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      status = res.status;
+      text = await readCapped(res);
     } catch (err) {
       this.logger.warn(`Lemon Squeezy unreachable: ${String(err)}`);
       throw new AppError(
@@ -64,11 +67,31 @@ export class LemonSqueezyClient {
         'The payment provider cannot be reached; try again shortly',
       );
     }
-    const url = answer.body?.data?.attributes?.url;
-    if (answer.status !== 201 || typeof url !== 'string' || !url.startsWith('https://')) {
-      this.logger.warn(`Lemon Squeezy refused a checkout: HTTP ${answer.status}`);
+    const url = parseAnswer(text)?.data?.attributes?.url;
+    if (status !== 201 || typeof url !== 'string' || !url.startsWith('https://')) {
+      this.logger.warn(`Lemon Squeezy refused a checkout: HTTP ${status}`);
       throw new AppError('UPSTREAM_ERROR', 'The payment provider refused to create a checkout');
     }
     return url;
+  }
+}
+
+async function readCapped(res: Response): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body ?? []) {
+    size += chunk.byteLength;
+    if (size > MAX_ANSWER_BYTES) throw new Error(`answered more than ${MAX_ANSWER_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The answer's JSON; a body that is not JSON reads as no answer (a refusal). */
+function parseAnswer(text: string): CheckoutAnswer | undefined {
+  try {
+    return text ? (JSON.parse(text) as CheckoutAnswer) : undefined;
+  } catch {
+    return undefined;
   }
 }
