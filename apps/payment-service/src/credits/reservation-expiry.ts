@@ -1,4 +1,4 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
 import {
   Inject,
   Logger,
@@ -6,21 +6,28 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG } from '@pingvas/common';
-import { QueueNames } from '@pingvas/contracts';
-import { type ScheduledJob, scheduleEvery } from '@pingvas/messaging';
-import type { Job, Queue } from 'bullmq';
+import { QueueNames, ScheduledJobNames } from '@pingvas/contracts';
+import {
+  JobConsumer,
+  OnJob,
+  QueueConsumer,
+  type ScheduledJob,
+  scheduleEvery,
+} from '@pingvas/messaging';
+import type { Queue } from 'bullmq';
 import type { PaymentServiceConfig } from '../config';
 import { CreditLedger } from './credit-ledger';
 
-export const EXPIRE_RESERVATIONS = 'reservations.expire';
+/** The old name of the job, still imported by tests of other services. */
+export const EXPIRE_RESERVATIONS = ScheduledJobNames.expireReservations;
 
 /**
  * A repeatable BullMQ job releases reservations nobody settled in time (a crashed caller).
  * One scheduler entry exists however many replicas start; each run is idempotent.
  */
-@Processor(QueueNames.paymentMaintenance)
+@JobConsumer(QueueNames.paymentMaintenance)
 export class ReservationExpiry
-  extends WorkerHost
+  extends QueueConsumer
   implements OnApplicationBootstrap, OnApplicationShutdown
 {
   private readonly logger = new Logger(ReservationExpiry.name);
@@ -37,7 +44,7 @@ export class ReservationExpiry
   onApplicationBootstrap(): void {
     this.schedule = scheduleEvery(
       this.queue,
-      EXPIRE_RESERVATIONS,
+      ScheduledJobNames.expireReservations,
       this.config.reservations.sweepIntervalMs,
       this.logger,
     );
@@ -47,8 +54,11 @@ export class ReservationExpiry
     this.schedule?.stop();
   }
 
-  async process(job: Job): Promise<{ expired: number }> {
-    if (job.name !== EXPIRE_RESERVATIONS) throw new Error(`no handler for ${job.name}`);
+  // A missed run is harmless (the next one catches up), so it does not wait for the database.
+  @OnJob(QueueNames.paymentMaintenance, ScheduledJobNames.expireReservations, {
+    waitForDatabase: false,
+  })
+  async expire(): Promise<{ expired: number }> {
     const expired = await this.ledger.expireDue();
     if (expired > 0) this.logger.log(`released ${expired} expired reservation(s)`);
     return { expired };
