@@ -7,17 +7,20 @@ import { createSystemController, MessagingModule, RpcApiKeyVerifier } from '@pin
 import { BillingController } from './billing/billing.controller';
 import { LemonSqueezyClient } from './billing/lemon-squeezy.client';
 import { SubscriptionsRepository } from './billing/subscriptions.repository';
+import { WebhookEventsRepository } from './billing/webhook-events.repository';
 import { WebhooksController } from './billing/webhooks.controller';
 import { WebhooksService } from './billing/webhooks.service';
 import type { PaymentServiceConfig } from './config';
+import { CreditAccountsRepository } from './credits/credit-accounts.repository';
 import { CreditLedger } from './credits/credit-ledger';
-import { CreditMetrics } from './credits/credit-metrics';
 import { CreditsController } from './credits/credits.controller';
 import { CreditsRpcController } from './credits/credits.rpc.controller';
 import { CreditsService } from './credits/credits.service';
 import { ReservationExpiry } from './credits/reservation-expiry';
+import { ReservationsRepository } from './credits/reservations.repository';
 import { UserEventsConsumer } from './credits/user-events.consumer';
 import { PAYMENT_DATABASE } from './database';
+import { PaymentMetrics } from './payment-metrics';
 import { PlansController } from './plans/plans.controller';
 import { PlansRepository } from './plans/plans.repository';
 import { PlansService } from './plans/plans.service';
@@ -46,12 +49,15 @@ export class PaymentServiceModule {
         WebhooksController,
       ],
       providers: [
-        CreditLedger,
-        CreditMetrics,
-        CreditsService,
+        PaymentMetrics,
+        CreditAccountsRepository,
+        ReservationsRepository,
         PlansRepository,
-        PlansService,
         SubscriptionsRepository,
+        WebhookEventsRepository,
+        CreditLedger,
+        CreditsService,
+        PlansService,
         LemonSqueezyClient,
         WebhooksService,
         UserEventsConsumer,

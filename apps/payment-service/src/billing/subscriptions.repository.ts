@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { SqlRepository, type Tx } from '@pingvas/database';
 
 export interface Subscription {
   id: string;
@@ -27,19 +27,21 @@ function toSubscription(r: Record<string, unknown>): Subscription {
   };
 }
 
+/** `subscriptions`: the latest state Lemon Squeezy sent of each subscription. */
 @Injectable()
-export class SubscriptionsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async find(id: string, manager: EntityManager): Promise<Subscription | undefined> {
-    const [row] = await manager.query(`SELECT * FROM "subscriptions" WHERE "id" = $1 FOR UPDATE`, [
-      id,
-    ]);
+export class SubscriptionsRepository extends SqlRepository {
+  /** The subscription, locked until `tx` ends (its events apply one at a time). */
+  async find(id: string, tx: Tx): Promise<Subscription | undefined> {
+    const [row] = await this.query(
+      `SELECT * FROM "subscriptions" WHERE "id" = $1 FOR UPDATE`,
+      [id],
+      tx,
+    );
     return row ? toSubscription(row) : undefined;
   }
 
   async latestOf(userId: string): Promise<Subscription | undefined> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.query(
       `SELECT * FROM "subscriptions" WHERE "user_id" = $1 ORDER BY "source_updated_at" DESC LIMIT 1`,
       [userId],
     );
@@ -52,9 +54,9 @@ export class SubscriptionsRepository {
       endsAt?: string | null;
       customerId?: string | null;
     },
-    manager: EntityManager,
+    tx: Tx,
   ): Promise<void> {
-    await manager.query(
+    await this.query(
       `INSERT INTO "subscriptions" ("id", "user_id", "plan_id", "status", "variant_id", "customer_id", "renews_at", "ends_at", "source_updated_at")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT ("id") DO UPDATE SET "plan_id" = $3, "status" = $4, "variant_id" = $5, "customer_id" = $6,
@@ -70,6 +72,7 @@ export class SubscriptionsRepository {
         s.endsAt ?? null,
         s.sourceUpdatedAt,
       ],
+      tx,
     );
   }
 }

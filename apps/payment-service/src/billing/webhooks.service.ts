@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   AppError,
@@ -7,19 +7,22 @@ import {
   nestsDeeperThan,
   unstorableTextFields,
 } from '@pingvas/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { Tx } from '@pingvas/database';
 import type { PaymentServiceConfig } from '../config';
+import { CreditAccountsRepository } from '../credits/credit-accounts.repository';
 import { CreditLedger } from '../credits/credit-ledger';
 import { PlansRepository } from '../plans/plans.repository';
 import {
-  customUserId,
+  InvoiceAttributes,
   keepsPaidPlan,
   type LemonSqueezyEvent,
+  OrderAttributes,
+  parseLemonSqueezyEvent,
   SUBSCRIPTION_EVENTS,
-  text,
-  timestamp,
+  SubscriptionAttributes,
 } from './lemon-squeezy.events';
 import { SubscriptionsRepository } from './subscriptions.repository';
+import { WebhookEventsRepository } from './webhook-events.repository';
 
 const PROVIDER = 'lemonsqueezy';
 const FREE_PLAN = 'free';
@@ -34,8 +37,9 @@ export class WebhooksService {
   private readonly logger = new Logger(WebhooksService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly events: WebhookEventsRepository,
     private readonly ledger: CreditLedger,
+    private readonly accounts: CreditAccountsRepository,
     private readonly plans: PlansRepository,
     private readonly subscriptions: SubscriptionsRepository,
     @Inject(APP_CONFIG) private readonly config: PaymentServiceConfig,
@@ -59,19 +63,19 @@ export class WebhooksService {
     if (!given || !timingSafeEqual(expected, given)) {
       throw new AppError('BAD_SIGNATURE', 'The X-Signature header does not match the body');
     }
-    let event: LemonSqueezyEvent;
+    let body: unknown;
     try {
-      event = JSON.parse(raw.toString('utf8')) as LemonSqueezyEvent;
+      body = JSON.parse(raw.toString('utf8'));
     } catch {
       throw new AppError('MALFORMED_BODY', 'The signed body is not JSON');
     }
     // The body is stored as jsonb: refused here as every other body is, not by PostgreSQL.
-    if (nestsDeeperThan(event, MAX_JSON_DEPTH))
+    if (nestsDeeperThan(body, MAX_JSON_DEPTH))
       throw new AppError(
         'BODY_TOO_DEEP',
         `The signed body nests deeper than ${MAX_JSON_DEPTH} levels`,
       );
-    const unstorable = unstorableTextFields(event);
+    const unstorable = unstorableTextFields(body);
     if (unstorable.length > 0)
       throw new AppError(
         'VALIDATION_FAILED',
@@ -81,46 +85,41 @@ export class WebhooksService {
           problems: [`${field} must not contain NUL or unpaired surrogates`],
         })),
       );
-    const rawName: unknown = event?.meta?.event_name;
-    const name = typeof rawName === 'string' ? text(rawName) : undefined;
-    if (!name)
+    const event = parseLemonSqueezyEvent(body);
+    if (!event)
       throw new AppError('VALIDATION_FAILED', 'meta.event_name is missing or not a string');
 
-    const outcome = await this.dataSource.transaction(async (m) => {
-      const stored: unknown[] = await m.query(
-        `INSERT INTO "webhook_events" ("id", "provider", "event_name", "body_sha256", "payload", "outcome")
-         VALUES ($1, $2, $3, $4, $5, 'received') ON CONFLICT ("provider", "body_sha256") DO NOTHING RETURNING "id"`,
-        [
-          randomUUID(),
-          PROVIDER,
-          name,
-          createHash('sha256').update(raw).digest('hex'),
-          raw.toString('utf8'),
-        ],
+    // Opened by the ledger, so the credits an event moves are counted once it commits.
+    const outcome = await this.ledger.transaction(async (tx) => {
+      const storedId = await this.events.store(
+        {
+          provider: PROVIDER,
+          name: event.name,
+          bodySha256: createHash('sha256').update(raw).digest('hex'),
+          payload: raw.toString('utf8'),
+        },
+        tx,
       );
-      if (stored.length === 0) return 'duplicate';
-      const result = await this.apply(name, event, m);
-      await m.query(`UPDATE "webhook_events" SET "outcome" = $2 WHERE "id" = $1`, [
-        (stored[0] as { id: string }).id,
-        result,
-      ]);
+      if (!storedId) return 'duplicate';
+      const result = await this.apply(event, tx);
+      await this.events.setOutcome(storedId, result, tx);
       return result;
     });
-    this.logger.log({ event: name, outcome }, 'Lemon Squeezy webhook');
+    this.logger.log({ event: event.name, outcome }, 'Lemon Squeezy webhook');
     return { received: true, outcome };
   }
 
-  private async apply(name: string, event: LemonSqueezyEvent, m: EntityManager): Promise<string> {
-    if (SUBSCRIPTION_EVENTS.has(name)) return this.applySubscription(event, m);
-    switch (name) {
+  private async apply(event: LemonSqueezyEvent, tx: Tx): Promise<string> {
+    if (SUBSCRIPTION_EVENTS.has(event.name)) return this.applySubscription(event, tx);
+    switch (event.name) {
       case 'subscription_payment_success':
-        return this.grantInvoice(event, m);
+        return this.grantInvoice(event, tx);
       case 'subscription_payment_refunded':
-        return this.refundInvoice(event, m);
+        return this.refundInvoice(event, tx);
       case 'order_created':
-        return this.grantPack(event, m);
+        return this.grantPack(event, tx);
       case 'order_refunded':
-        return this.refundPack(event, m);
+        return this.refundPack(event, tx);
       default:
         return 'ignored: not an event Pingvas acts on';
     }
@@ -131,23 +130,20 @@ export class WebhooksService {
     return Object.entries(this.config.lemonSqueezy.variants).find(([, v]) => v === variantId)?.[0];
   }
 
-  private async applySubscription(event: LemonSqueezyEvent, m: EntityManager): Promise<string> {
-    const id = text(event.data?.id);
-    const a = event.data?.attributes ?? {};
-    const status = text(a.status);
-    const updatedAt = timestamp(a.updated_at);
-    const variantId = text(a.variant_id);
+  private async applySubscription(event: LemonSqueezyEvent, tx: Tx): Promise<string> {
+    const { id } = event;
+    const a = SubscriptionAttributes.parse(event.attributes);
+    const { status, updated_at: updatedAt, variant_id: variantId, ends_at: endsAt } = a;
     if (!id || !status || !updatedAt || !variantId) return 'ignored: incomplete subscription';
-    const existing = await this.subscriptions.find(id, m);
-    const userId = customUserId(event) ?? existing?.userId;
+    const existing = await this.subscriptions.find(id, tx);
+    const userId = event.userId ?? existing?.userId;
     if (!userId) return 'ignored: no user_id in custom_data';
     // Out-of-order delivery: an older state never overwrites a newer one.
     if (existing && new Date(existing.sourceUpdatedAt) > new Date(updatedAt))
       return 'stale: a newer state is applied';
     const planId = this.planOfVariant(variantId);
-    if (!planId || !(await this.plans.find(planId, m)))
+    if (!planId || !(await this.plans.find(planId, tx)))
       return `ignored: variant ${variantId} sells no plan`;
-    const endsAt = timestamp(a.ends_at);
     await this.subscriptions.upsert(
       {
         id,
@@ -155,28 +151,28 @@ export class WebhooksService {
         planId,
         status,
         variantId,
-        customerId: text(a.customer_id) ?? null,
-        renewsAt: timestamp(a.renews_at),
+        customerId: a.customer_id ?? null,
+        renewsAt: a.renews_at,
         endsAt,
         sourceUpdatedAt: updatedAt,
       },
-      m,
+      tx,
     );
     const effective = keepsPaidPlan(status, endsAt) ? planId : FREE_PLAN;
-    await this.ledger.setPlan(userId, effective, m);
-    const replayed = await this.replayDeferredInvoices(id, m);
+    await this.ledger.setPlan(userId, effective, tx);
+    const replayed = await this.replayDeferredInvoices(id, tx);
     return `subscription ${status}: plan ${effective}${replayed ? `; ${replayed} deferred invoice(s) granted` : ''}`;
   }
 
   /** One grant of the plan's monthly credits per paid invoice. */
-  private async grantInvoice(event: LemonSqueezyEvent, m: EntityManager): Promise<string> {
-    const invoiceId = text(event.data?.id);
-    const subscriptionId = text(event.data?.attributes?.subscription_id);
+  private async grantInvoice(event: LemonSqueezyEvent, tx: Tx): Promise<string> {
+    const invoiceId = event.id;
+    const subscriptionId = InvoiceAttributes.parse(event.attributes).subscription_id;
     if (!invoiceId || !subscriptionId) return 'ignored: incomplete invoice';
-    const subscription = await this.subscriptions.find(subscriptionId, m);
+    const subscription = await this.subscriptions.find(subscriptionId, tx);
     // Paid before we saw the subscription: kept, and granted when subscription_created arrives.
     if (!subscription) return `deferred: subscription ${subscriptionId} not known yet`;
-    const plan = await this.plans.find(subscription.planId, m);
+    const plan = await this.plans.find(subscription.planId, tx);
     if (!plan) return `ignored: no plan ${subscription.planId}`;
     const granted = await this.ledger.grant(
       subscription.userId,
@@ -187,76 +183,63 @@ export class WebhooksService {
         reference: `invoice:${invoiceId}`,
         reason: `${plan.name} plan credits`,
       },
-      m,
+      tx,
     );
     return granted ? `granted ${plan.monthlyCredits} credits` : 'already granted for this invoice';
   }
 
-  private async replayDeferredInvoices(subscriptionId: string, m: EntityManager): Promise<number> {
-    const deferred: { id: string; payload: LemonSqueezyEvent }[] = await m.query(
-      `SELECT "id", "payload" FROM "webhook_events"
-       WHERE "provider" = $1 AND "outcome" LIKE 'deferred:%' AND "payload"->'data'->'attributes'->>'subscription_id' = $2`,
-      [PROVIDER, subscriptionId],
-    );
+  private async replayDeferredInvoices(subscriptionId: string, tx: Tx): Promise<number> {
+    const deferred = await this.events.deferredInvoicesOf(PROVIDER, subscriptionId, tx);
     for (const row of deferred) {
-      const outcome = await this.grantInvoice(row.payload, m);
-      await m.query(`UPDATE "webhook_events" SET "outcome" = $2 WHERE "id" = $1`, [
-        row.id,
-        `${outcome} (replayed)`,
-      ]);
+      // Stored bodies passed this parser when they arrived.
+      const event = parseLemonSqueezyEvent(row.payload);
+      const outcome = event ? await this.grantInvoice(event, tx) : 'ignored: incomplete invoice';
+      await this.events.setOutcome(row.id, `${outcome} (replayed)`, tx);
     }
     return deferred.length;
   }
 
-  private async refundInvoice(event: LemonSqueezyEvent, m: EntityManager): Promise<string> {
-    const invoiceId = text(event.data?.id);
+  private async refundInvoice(event: LemonSqueezyEvent, tx: Tx): Promise<string> {
+    const invoiceId = event.id;
     if (!invoiceId) return 'ignored: incomplete invoice';
-    return this.takeBackGrant(`invoice-${invoiceId}`, `refund-invoice-${invoiceId}`, m);
+    return this.takeBackGrant(`invoice-${invoiceId}`, `refund-invoice-${invoiceId}`, tx);
   }
 
-  private async grantPack(event: LemonSqueezyEvent, m: EntityManager): Promise<string> {
-    const orderId = text(event.data?.id);
-    const a = event.data?.attributes ?? {};
-    const item = a.first_order_item as Record<string, unknown> | undefined;
-    const packId = this.planOfVariant(text(item?.variant_id));
+  private async grantPack(event: LemonSqueezyEvent, tx: Tx): Promise<string> {
+    const orderId = event.id;
+    const a = OrderAttributes.parse(event.attributes);
+    const packId = this.planOfVariant(a.first_order_item.variant_id);
     if (!orderId || !packId) return 'ignored: not a credit pack order';
     const pack = (await this.plans.packs()).find((p) => p.id === packId);
     if (!pack) return 'ignored: subscription order (credits come with its invoices)';
     if (a.status !== 'paid') return `ignored: order status ${String(a.status)}`;
-    const userId = customUserId(event);
+    const { userId } = event;
     if (!userId) return 'ignored: no user_id in custom_data';
     const granted = await this.ledger.grant(
       userId,
       pack.credits,
       'pack_purchase',
       { key: `order-${orderId}`, reference: `order:${orderId}`, reason: pack.name },
-      m,
+      tx,
     );
     return granted ? `granted ${pack.credits} credits` : 'already granted for this order';
   }
 
-  private async refundPack(event: LemonSqueezyEvent, m: EntityManager): Promise<string> {
-    const orderId = text(event.data?.id);
+  private async refundPack(event: LemonSqueezyEvent, tx: Tx): Promise<string> {
+    const orderId = event.id;
     if (!orderId) return 'ignored: incomplete order';
-    return this.takeBackGrant(`order-${orderId}`, `refund-order-${orderId}`, m);
+    return this.takeBackGrant(`order-${orderId}`, `refund-order-${orderId}`, tx);
   }
 
   /** A refund takes back what that grant gave, as far as it is still available; never below zero. */
-  private async takeBackGrant(
-    grantKey: string,
-    refundKey: string,
-    m: EntityManager,
-  ): Promise<string> {
-    const [grant] = await m.query(
-      `SELECT "user_id", "available_delta" FROM "credit_ledger" WHERE "idempotency_key" = $1`,
-      [grantKey],
-    );
+  private async takeBackGrant(grantKey: string, refundKey: string, tx: Tx): Promise<string> {
+    const grant = await this.accounts.entryUnder(grantKey, tx);
     if (!grant) return 'ignored: nothing was granted for it';
     const taken = await this.ledger.takeBack(
-      grant.user_id,
-      Number(grant.available_delta),
+      grant.userId,
+      grant.availableDelta,
       { key: refundKey, reference: grantKey, reason: 'refund' },
-      m,
+      tx,
     );
     return `took back ${taken} credits`;
   }

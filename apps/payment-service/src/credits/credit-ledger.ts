@@ -4,132 +4,123 @@ import type {
   CreditsReserveRequest,
   CreditsReserveResponse,
   CreditsSettleResponse,
-  Tier,
 } from '@pingvas/contracts';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { Tx } from '@pingvas/database';
 import type { PaymentServiceConfig } from '../config';
+import { PaymentMetrics } from '../payment-metrics';
 import { PlansRepository } from '../plans/plans.repository';
-import { CreditMetrics } from './credit-metrics';
+import {
+  type Balance,
+  CreditAccountsRepository,
+  type LedgerKind,
+  type NewLedgerEntry,
+} from './credit-accounts.repository';
+import {
+  type Refusal,
+  type ReserveAnswer,
+  ReservationsRepository,
+  type Settlement,
+} from './reservations.repository';
 
-export type LedgerKind =
-  | 'open'
-  | 'reserve'
-  | 'capture'
-  | 'release'
-  | 'expire'
-  | 'subscription_grant'
-  | 'pack_purchase'
-  | 'admin_grant'
-  | 'refund';
+type KeyedOptions = { key: string; reference?: string; reason?: string };
 
-export interface Balance {
-  userId: string;
-  planId: string;
-  available: number;
-  reserved: number;
-}
-
-export interface LedgerEntry {
-  id: string;
-  kind: LedgerKind;
-  availableDelta: number;
-  reservedDelta: number;
-  reference: string | null;
-  reason: string | null;
-  createdAt: string;
-}
-
-type Settlement = 'captured' | 'released' | 'expired';
-
-/** Rows of an UPDATE ... RETURNING (TypeORM answers [rows, count] for UPDATE and DELETE). */
-type Updated<T> = [T[], number];
+const SETTLED_KIND: Record<Settlement, LedgerKind> = {
+  captured: 'capture',
+  released: 'release',
+  expired: 'expire',
+};
 
 /**
- * Credits are money. Every change is one transaction that moves the balance with a
- * conditional UPDATE (so `available` and `reserved` never go below zero, even under
- * concurrency; the table's CHECKs are the last guard) and appends the matching ledger row,
- * so the ledger always sums to the balance. Every entry point is idempotent by a key.
+ * Credits are money. Every change is one transaction that moves the balance and appends the
+ * matching ledger row, so the ledger always sums to the balance; every entry point is
+ * idempotent by a key (a reservation id, an idempotency key). What a transaction moved is
+ * counted once it has committed.
  */
 @Injectable()
 export class CreditLedger {
+  /** Counts waiting for the commit of the transaction they belong to. */
+  private readonly uncounted = new WeakMap<Tx, (() => void)[]>();
+
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly accounts: CreditAccountsRepository,
+    private readonly reservations: ReservationsRepository,
     private readonly plans: PlansRepository,
-    @Inject(APP_CONFIG) private readonly config: PaymentServiceConfig,
-    private readonly metrics: CreditMetrics,
+    @Inject(APP_CONFIG) private readonly config: Pick<PaymentServiceConfig, 'reservations'>,
+    private readonly metrics: PaymentMetrics,
   ) {}
 
+  /**
+   * One transaction for credit moves (and whatever else must commit with them): the ledger
+   * methods given its `tx` join it, and their metrics are counted after it commits.
+   */
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const counts: (() => void)[] = [];
+    const result = await this.accounts.transaction((tx) => {
+      this.uncounted.set(tx, counts);
+      return fn(tx);
+    });
+    for (const count of counts) count();
+    return result;
+  }
+
   /** Opens the account on the free plan with its credits; a second call does nothing. */
-  async openAccount(userId: string, manager?: EntityManager): Promise<boolean> {
-    const run = async (m: EntityManager) => {
-      const opened: { available: number }[] = await m.query(
-        `INSERT INTO "credit_accounts" ("user_id", "plan_id", "available", "reserved")
-         SELECT $1, "id", "monthly_credits", 0 FROM "plans" WHERE "tier" = 'free'
-         ON CONFLICT ("user_id") DO NOTHING RETURNING "available"`,
-        [userId],
-      );
-      if (opened.length === 0) return false;
-      await this.append(m, userId, 'open', opened[0].available, 0, {
-        key: `open-${userId}`,
-        reason: 'free plan',
-      });
-      return true;
-    };
-    return manager ? run(manager) : this.dataSource.transaction(run);
+  async openAccount(userId: string, tx?: Tx): Promise<boolean> {
+    if (!tx) return this.transaction((t) => this.openAccount(userId, t));
+    const free = await this.plans.ofTier('free', tx);
+    if (!free || !(await this.accounts.open(userId, free.planId, free.monthlyCredits, tx)))
+      return false;
+    await this.append(tx, {
+      userId,
+      kind: 'open',
+      availableDelta: free.monthlyCredits,
+      reservedDelta: 0,
+      key: `open-${userId}`,
+      reason: 'free plan',
+    });
+    return true;
   }
 
   async reserve(req: CreditsReserveRequest): Promise<CreditsReserveResponse> {
-    const outcome = await this.dataSource.transaction(async (m) => {
-      const inserted: unknown[] = await m.query(
-        `INSERT INTO "credit_reservations" ("id", "user_id", "amount", "reason", "status", "answer", "expires_at")
-         VALUES ($1, $2, $3, $4, 'held', '{}', now() + make_interval(mins => $5))
-         ON CONFLICT ("id") DO NOTHING RETURNING "id"`,
-        [
-          req.reservationId,
-          req.userId,
-          req.amount,
-          req.reason,
-          req.holdMinutes ?? this.config.reservations.ttlMinutes,
-        ],
+    const answer = await this.transaction(async (tx): Promise<ReserveAnswer> => {
+      const held = await this.reservations.insert(
+        {
+          id: req.reservationId,
+          userId: req.userId,
+          amount: req.amount,
+          reason: req.reason,
+          holdMinutes: req.holdMinutes ?? this.config.reservations.ttlMinutes,
+        },
+        tx,
       );
-      if (inserted.length === 0) return this.firstAnswer(m, req);
+      if (!held) return this.firstAnswer(req, tx);
 
-      await this.openAccount(req.userId, m);
-      const [moved]: Updated<{ available: number; plan_id: string }> = await m.query(
-        `UPDATE "credit_accounts" SET "available" = "available" - $2, "reserved" = "reserved" + $2, "updated_at" = now()
-         WHERE "user_id" = $1 AND "available" >= $2 RETURNING "available", "plan_id"`,
-        [req.userId, req.amount],
-      );
-      if (moved.length === 0) {
-        const [{ available }] = await m.query(
-          `SELECT "available" FROM "credit_accounts" WHERE "user_id" = $1`,
-          [req.userId],
-        );
-        const refused = {
-          refused: true as const,
-          available: Number(available),
+      await this.openAccount(req.userId, tx);
+      const moved = await this.accounts.hold(req.userId, req.amount, tx);
+      if (!moved) {
+        const account = await this.accounts.find(req.userId, tx);
+        const refused: Refusal = {
+          refused: true,
+          available: Number(account?.available),
           needed: req.amount,
         };
-        await m.query(
-          `UPDATE "credit_reservations" SET "status" = 'refused', "answer" = $2 WHERE "id" = $1`,
-          [req.reservationId, JSON.stringify(refused)],
-        );
+        await this.reservations.answer(req.reservationId, refused, tx);
         return refused;
       }
-      await this.append(m, req.userId, 'reserve', -req.amount, req.amount, {
+      await this.append(tx, {
+        userId: req.userId,
+        kind: 'reserve',
+        availableDelta: -req.amount,
+        reservedDelta: req.amount,
         reference: req.reservationId,
         reason: req.reason,
       });
-      const plan = await this.plans.forPlanId(moved[0].plan_id, m);
-      const answer: CreditsReserveResponse = { ...plan, available: moved[0].available };
-      await m.query(`UPDATE "credit_reservations" SET "answer" = $2 WHERE "id" = $1`, [
-        req.reservationId,
-        JSON.stringify(answer),
-      ]);
-      return answer;
+      const plan = await this.plans.forPlanId(moved.planId, tx);
+      const granted: CreditsReserveResponse = { ...plan, available: moved.available };
+      await this.reservations.answer(req.reservationId, granted, tx);
+      return granted;
     });
-    if ('refused' in outcome) throw insufficient(outcome.available, outcome.needed);
-    return outcome;
+    if ('refused' in answer) throw insufficient(answer.available, answer.needed);
+    return answer;
   }
 
   capture(reservationId: string): Promise<CreditsSettleResponse> {
@@ -142,12 +133,9 @@ export class CreditLedger {
 
   /** Releases held reservations past their expiry; returns how many. */
   async expireDue(limit = 500): Promise<number> {
-    const due: { id: string }[] = await this.dataSource.query(
-      `SELECT "id" FROM "credit_reservations" WHERE "status" = 'held' AND "expires_at" <= now() ORDER BY "expires_at" LIMIT $1`,
-      [limit],
-    );
     let expired = 0;
-    for (const { id } of due) if ((await this.settle(id, 'expired')).changed) expired += 1;
+    for (const id of await this.reservations.due(limit))
+      if ((await this.settle(id, 'expired')).changed) expired += 1;
     return expired;
   }
 
@@ -159,168 +147,91 @@ export class CreditLedger {
     userId: string,
     amount: number,
     kind: LedgerKind,
-    options: { key: string; reference?: string; reason?: string },
-    manager?: EntityManager,
+    options: KeyedOptions,
+    tx?: Tx,
   ): Promise<boolean> {
-    const run = async (m: EntityManager) => {
-      await this.openAccount(userId, m);
-      if (!(await this.append(m, userId, kind, amount, 0, options))) return false;
-      await m.query(
-        `UPDATE "credit_accounts" SET "available" = "available" + $2, "updated_at" = now() WHERE "user_id" = $1`,
-        [userId, amount],
-      );
-      return true;
-    };
-    return manager ? run(manager) : this.dataSource.transaction(run);
+    if (!tx) return this.transaction((t) => this.grant(userId, amount, kind, options, t));
+    await this.openAccount(userId, tx);
+    const entry = { userId, kind, availableDelta: amount, reservedDelta: 0, ...options };
+    if (!(await this.append(tx, entry))) return false;
+    await this.accounts.addAvailable(userId, amount, tx);
+    return true;
   }
 
   /** Takes back up to `amount` of what is available (refunds): never below zero. Returns what it took. */
-  async takeBack(
-    userId: string,
-    amount: number,
-    options: { key: string; reference?: string; reason?: string },
-    manager: EntityManager,
-  ): Promise<number> {
-    await this.openAccount(userId, manager);
-    const [row] = await manager.query(
-      `SELECT "available" FROM "credit_accounts" WHERE "user_id" = $1 FOR UPDATE`,
-      [userId],
-    );
-    const taken = Math.min(amount, Number(row.available));
+  async takeBack(userId: string, amount: number, options: KeyedOptions, tx: Tx): Promise<number> {
+    await this.openAccount(userId, tx);
+    const taken = Math.min(amount, await this.accounts.lockAvailable(userId, tx));
     if (taken <= 0) return 0;
-    if (!(await this.append(manager, userId, 'refund', -taken, 0, options))) return 0;
-    await manager.query(
-      `UPDATE "credit_accounts" SET "available" = "available" - $2, "updated_at" = now() WHERE "user_id" = $1`,
-      [userId, taken],
-    );
+    const entry = { userId, kind: 'refund' as const, availableDelta: -taken, reservedDelta: 0 };
+    if (!(await this.append(tx, { ...entry, ...options }))) return 0;
+    await this.accounts.addAvailable(userId, -taken, tx);
     return taken;
   }
 
-  async setPlan(userId: string, planId: string, manager: EntityManager): Promise<void> {
-    await this.openAccount(userId, manager);
-    await manager.query(
-      `UPDATE "credit_accounts" SET "plan_id" = $2, "updated_at" = now() WHERE "user_id" = $1`,
-      [userId, planId],
-    );
+  async setPlan(userId: string, planId: string, tx: Tx): Promise<void> {
+    await this.openAccount(userId, tx);
+    await this.accounts.setPlan(userId, planId, tx);
   }
 
   async balance(userId: string): Promise<Balance> {
     await this.openAccount(userId);
-    const [row] = await this.dataSource.query(
-      `SELECT "user_id", "plan_id", "available", "reserved" FROM "credit_accounts" WHERE "user_id" = $1`,
-      [userId],
-    );
-    return {
-      userId: row.user_id,
-      planId: row.plan_id,
-      available: row.available,
-      reserved: row.reserved,
-    };
+    const balance = await this.accounts.find(userId);
+    if (!balance) throw new AppError('NOT_FOUND', `No credit account for ${userId}`);
+    return balance;
   }
 
-  /** Newest first; `before` is the id of the last entry of the previous page. */
-  async entries(userId: string, limit: number, before?: string): Promise<LedgerEntry[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT "id", "kind", "available_delta", "reserved_delta", "reference", "reason", "created_at"
-       FROM "credit_ledger" WHERE "user_id" = $1 AND ($2::bigint IS NULL OR "id" < $2::bigint)
-       ORDER BY "id" DESC LIMIT $3`,
-      [userId, before ?? null, limit],
-    );
-    return rows.map((r) => ({
-      id: String(r.id),
-      kind: r.kind as LedgerKind,
-      availableDelta: Number(r.available_delta),
-      reservedDelta: Number(r.reserved_delta),
-      reference: (r.reference as string | null) ?? null,
-      reason: (r.reason as string | null) ?? null,
-      createdAt: (r.created_at as Date).toISOString(),
-    }));
+  /** Appends one ledger row, counted once `tx` commits; false when its key was already used. */
+  private async append(tx: Tx, entry: NewLedgerEntry): Promise<boolean> {
+    if (!(await this.accounts.append(entry, tx))) return false;
+    this.afterCommit(tx, () => this.metrics.ledgerRow(entry.kind, entry.availableDelta));
+    return true;
   }
 
-  /** Appends one ledger row; false when its idempotency key was already used. */
-  private async append(
-    m: EntityManager,
-    userId: string,
-    kind: LedgerKind,
-    availableDelta: number,
-    reservedDelta: number,
-    options: { key?: string; reference?: string; reason?: string },
-  ): Promise<boolean> {
-    const rows: unknown[] = await m.query(
-      `INSERT INTO "credit_ledger" ("user_id", "kind", "available_delta", "reserved_delta", "reference", "reason", "idempotency_key")
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT ("idempotency_key") DO NOTHING RETURNING "id"`,
-      [
-        userId,
-        kind,
-        availableDelta,
-        reservedDelta,
-        options.reference ?? null,
-        options.reason ?? null,
-        options.key ?? null,
-      ],
-    );
-    if (rows.length === 1) this.metrics.ledgerRow(kind, availableDelta);
-    return rows.length === 1;
+  private afterCommit(tx: Tx, count: () => void): void {
+    const counts = this.uncounted.get(tx);
+    // A programming error, refused loudly: a move made in a foreign transaction goes uncounted.
+    if (!counts) throw new Error('credit moves need a transaction opened by CreditLedger');
+    counts.push(count);
   }
 
   /** A repeated reserve: the first answer again, and nothing more held. */
-  private async firstAnswer(m: EntityManager, req: CreditsReserveRequest) {
-    const [row] = await m.query(
-      `SELECT "user_id", "amount", "status", "answer" FROM "credit_reservations" WHERE "id" = $1`,
-      [req.reservationId],
-    );
-    if (row.user_id !== req.userId || row.amount !== req.amount) {
+  private async firstAnswer(req: CreditsReserveRequest, tx: Tx): Promise<ReserveAnswer> {
+    const first = await this.reservations.find(req.reservationId, tx);
+    if (first?.userId !== req.userId || first.amount !== req.amount) {
       throw new AppError('CONFLICT', 'This reservation id was used with another user or amount');
     }
-    return row.answer as
-      CreditsReserveResponse | { refused: true; available: number; needed: number };
+    return first.answer;
   }
 
   private async settle(reservationId: string, to: Settlement): Promise<CreditsSettleResponse> {
-    let moved: { amount: number; tier: Tier | null } | undefined;
-    const answer = await this.dataSource.transaction(async (m) => {
-      const [done]: Updated<{ user_id: string; amount: number }> = await m.query(
-        `UPDATE "credit_reservations" SET "status" = $2, "settled_at" = now()
-         WHERE "id" = $1 AND "status" = 'held' RETURNING "user_id", "amount"`,
-        [reservationId, to],
-      );
-      if (done.length === 1) {
-        const { user_id: userId, amount } = done[0];
-        const back = to === 'captured' ? 0 : amount;
-        const [account]: Updated<{ tier: Tier | null }> = await m.query(
-          `UPDATE "credit_accounts" SET "available" = "available" + $2, "reserved" = "reserved" - $3, "updated_at" = now()
-           WHERE "user_id" = $1
-           RETURNING (SELECT "tier" FROM "plans" WHERE "id" = "credit_accounts"."plan_id") AS "tier"`,
-          [userId, back, amount],
-        );
-        moved = { amount, tier: account[0]?.tier ?? null };
-        await this.append(
-          m,
-          userId,
-          to === 'captured' ? 'capture' : to === 'released' ? 'release' : 'expire',
-          back,
-          -amount,
-          {
-            reference: reservationId,
-          },
-        );
+    return this.transaction(async (tx) => {
+      const done = await this.reservations.settle(reservationId, to, tx);
+      if (done) {
+        const back = to === 'captured' ? 0 : done.amount;
+        const planId = await this.accounts.endHold(done.userId, done.amount, back, tx);
+        const tier = planId ? ((await this.plans.find(planId, tx))?.tier ?? null) : null;
+        this.afterCommit(tx, () => this.metrics.settled(to, done.amount, tier));
+        await this.append(tx, {
+          userId: done.userId,
+          kind: SETTLED_KIND[to],
+          availableDelta: back,
+          reservedDelta: -done.amount,
+          reference: reservationId,
+        });
         return { reservationId, status: to, changed: true };
       }
-      const [row] = await m.query(`SELECT "status" FROM "credit_reservations" WHERE "id" = $1`, [
-        reservationId,
-      ]);
-      if (!row || row.status === 'refused')
+      const row = await this.reservations.find(reservationId, tx);
+      // A held row cannot be seen here (the UPDATE above would have settled it).
+      if (!row || row.status === 'refused' || row.status === 'held')
         throw new AppError('NOT_FOUND', 'No credits are held under this reservation id');
-      const status = row.status as Settlement;
+      const status = row.status;
       const sameSide = (status === 'captured') === (to === 'captured');
       if (!sameSide) {
         throw new AppError('ALREADY_SETTLED', `The reservation was already ${status}`, { status });
       }
       return { reservationId, status, changed: false };
     });
-    // Counted once the move is committed (a repeated settle moves nothing).
-    if (moved) this.metrics.settled(to, moved.amount, moved.tier);
-    return answer;
   }
 }
 

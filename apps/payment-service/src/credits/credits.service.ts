@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@pingvas/common';
-import { DataSource } from 'typeorm';
 import { type Plan, PlansRepository } from '../plans/plans.repository';
-import { CreditLedger, type LedgerEntry } from './credit-ledger';
+import { CreditAccountsRepository, type LedgerEntry } from './credit-accounts.repository';
+import { CreditLedger } from './credit-ledger';
 import type { AdminGrantDto } from './credits.dto';
 
 export interface BalanceView {
@@ -16,8 +16,8 @@ export interface BalanceView {
 export class CreditsService {
   constructor(
     private readonly ledger: CreditLedger,
+    private readonly accounts: CreditAccountsRepository,
     private readonly plans: PlansRepository,
-    private readonly dataSource: DataSource,
   ) {}
 
   async balance(userId: string): Promise<BalanceView> {
@@ -32,7 +32,7 @@ export class CreditsService {
     limit = 50,
     cursor?: string,
   ): Promise<{ items: LedgerEntry[]; nextCursor: string | null }> {
-    const items = await this.ledger.entries(userId, limit + 1, cursor);
+    const items = await this.accounts.entries(userId, limit + 1, cursor);
     const page = items.slice(0, limit);
     return { items: page, nextCursor: items.length > limit ? page[page.length - 1].id : null };
   }
@@ -56,10 +56,7 @@ export class CreditsService {
       reason: `${grant.reason} (by ${adminId})`,
     });
     if (!applied) {
-      const [first] = await this.dataSource.query(
-        `SELECT "reference" FROM "credit_ledger" WHERE "idempotency_key" = $1`,
-        [key],
-      );
+      const first = await this.accounts.entryUnder(key);
       if (first?.reference !== fingerprint) {
         throw new AppError(
           'IDEMPOTENCY_MISMATCH',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@pingvas/common';
 import type { PlanForUser, Tier } from '@pingvas/contracts';
-import { DataSource, type EntityManager } from 'typeorm';
+import { SqlRepository, type Tx } from '@pingvas/database';
 
 export interface Plan extends PlanForUser {
   name: string;
@@ -34,17 +34,13 @@ function toPlan(r: Record<string, unknown>): Plan {
 
 /** Plans and packs are rows (seeded by a migration), read fresh: a change applies at once. */
 @Injectable()
-export class PlansRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+export class PlansRepository extends SqlRepository {
   async all(): Promise<Plan[]> {
-    return (await this.dataSource.query(`SELECT * FROM "plans" ORDER BY "sort"`)).map(toPlan);
+    return (await this.query(`SELECT * FROM "plans" ORDER BY "sort"`)).map(toPlan);
   }
 
   async packs(): Promise<CreditPack[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT * FROM "credit_packs" ORDER BY "credits"`,
-    );
+    const rows = await this.query(`SELECT * FROM "credit_packs" ORDER BY "credits"`);
     return rows.map((r) => ({
       id: String(r.id),
       name: String(r.name),
@@ -53,16 +49,19 @@ export class PlansRepository {
     }));
   }
 
-  async find(planId: string, manager?: EntityManager): Promise<Plan | undefined> {
-    const [row] = await (manager ?? this.dataSource).query(
-      `SELECT * FROM "plans" WHERE "id" = $1`,
-      [planId],
-    );
+  async find(planId: string, tx?: Tx): Promise<Plan | undefined> {
+    const [row] = await this.query(`SELECT * FROM "plans" WHERE "id" = $1`, [planId], tx);
     return row ? toPlan(row) : undefined;
   }
 
-  async forPlanId(planId: string, manager?: EntityManager): Promise<PlanForUser> {
-    const plan = await this.find(planId, manager);
+  /** The plan of a tier (one each); a new account opens on the free one. */
+  async ofTier(tier: Tier, tx?: Tx): Promise<Plan | undefined> {
+    const [row] = await this.query(`SELECT * FROM "plans" WHERE "tier" = $1`, [tier], tx);
+    return row ? toPlan(row) : undefined;
+  }
+
+  async forPlanId(planId: string, tx?: Tx): Promise<PlanForUser> {
+    const plan = await this.find(planId, tx);
     if (!plan) throw new AppError('NOT_FOUND', `No plan ${planId}`);
     return { planId: plan.planId, tier: plan.tier, limits: plan.limits };
   }
