@@ -5,3 +5,4 @@ export * from './service-database';
 export * from './sql-repository';
 export * from './test-schema';
 export * from './migration-cli';
+export * from './offline-data-source';
