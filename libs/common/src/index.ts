@@ -8,7 +8,6 @@ export * from './errors/validation';
 export * from './health/readiness.registry';
 export * from './http/body-parsers';
 export * from './http/create-http-app';
-export * from './http/request-json';
 export * from './http/cursor';
 export * from './http/paging';
 export * from './http/idempotency-key';
