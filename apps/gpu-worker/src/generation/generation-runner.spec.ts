@@ -80,11 +80,14 @@ class FakeJob implements TakenJob {
 class FakeChannel implements LiveEvents {
   readonly events: GenerationEvent[] = [];
   readonly cancelFlags = new Set<string>();
+  /** Reads that fail first, as they do while Redis is away. */
+  unavailableReads = 0;
 
   async publish(event: GenerationEvent): Promise<void> {
     this.events.push(event);
   }
   async cancelRequested(generationId: string): Promise<boolean> {
+    if (this.unavailableReads-- > 0) throw new Error('Reached the max retries per request limit');
     return this.cancelFlags.has(generationId);
   }
 }
@@ -249,6 +252,18 @@ describe('GenerationRunner', () => {
     });
     expect(job.completed).toEqual({ outcome: 'canceled' });
     expect(mocks.metrics.ended).toEqual([['pro', 'canceled']]);
+  });
+
+  it('waits for the cancel flag while Redis is away instead of failing the job', async () => {
+    const { sut, mocks } = setup();
+    mocks.channel.unavailableReads = 2;
+    mocks.channel.cancelFlags.add('gen-1');
+    const job = new FakeJob(jobData());
+
+    await sut.run('pro', job, 'token-1');
+
+    expect(job.failed).toBeUndefined();
+    expect(mocks.reports.final).toMatchObject({ outcome: 'canceled', stepsRun: 0 });
   });
 
   it('stops at the next step once a cancel arrives mid-run, and stores no image', async () => {

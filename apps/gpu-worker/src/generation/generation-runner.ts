@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@pingvas/common';
 import {
@@ -6,7 +7,7 @@ import {
   GenerationErrorCodes,
   type Tier,
 } from '@pingvas/contracts';
-import { GenerationChannel } from '@pingvas/messaging';
+import { GenerationChannel, reconnectDelay } from '@pingvas/messaging';
 import { BLOB_STORAGE, type BlobStorage } from '@pingvas/storage';
 import type { GpuWorkerConfig } from '../config';
 import { InferenceRuntime } from '../inference/inference-runtime';
@@ -98,7 +99,7 @@ export class GenerationRunner {
     const attempt = job.attemptsStarted || 1;
     const log = { generationId: id, tier, attempt, requestId: data.requestId };
     try {
-      if (await this.live.cancelRequested(id)) run.canceledAtStep = 0;
+      if (await this.cancelFlag(id)) run.canceledAtStep = 0;
       await this.reports.started({
         generationId: id,
         attempt,
@@ -132,6 +133,22 @@ export class GenerationRunner {
     } finally {
       clearInterval(lock);
       this.running.delete(id);
+    }
+  }
+
+  /**
+   * Whether a cancel was asked before the job was taken. The live channel fails fast while
+   * Redis is away; the job waits for it instead (as its own BullMQ commands do), not failing.
+   */
+  private async cancelFlag(generationId: string): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.live.cancelRequested(generationId);
+      } catch (err) {
+        if (this.abandoning) throw new Abandoned();
+        this.logger.warn({ generationId, err: String(err) }, 'cancel flag not read yet');
+        await delay(reconnectDelay(attempt));
+      }
     }
   }
 
