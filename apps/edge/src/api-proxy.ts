@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { type ErrorBody, SERVICES, serviceForPath } from '@pingvas/contracts';
-import type { RequestHandler } from 'express';
-import { createProxyMiddleware } from 'http-proxy-middleware';
+import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from './config';
 
@@ -28,7 +27,10 @@ export function sendError(
  * trust the loopback proxy, so rate limits see the real client), and the edge's request id
  * travels on so one id names the request in both logs.
  */
-export function apiProxy(config: EdgeConfig, logger: Logger): RequestHandler {
+export function apiProxy(
+  config: EdgeConfig,
+  logger: Logger,
+): RequestHandler<EdgeRequest, ServerResponse> {
   const proxy = createProxyMiddleware<EdgeRequest, ServerResponse>({
     pathFilter: (pathname) => serviceForPath(pathname) !== undefined,
     router: (req) => config.upstreams[serviceForPath(req.url ?? '')!],
@@ -53,5 +55,5 @@ export function apiProxy(config: EdgeConfig, logger: Logger): RequestHandler {
       },
     },
   });
-  return proxy as unknown as RequestHandler;
+  return proxy;
 }

@@ -10,7 +10,6 @@ import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { SkipThrottle, type ThrottlerOptions, ThrottlerModule } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import type { BaseConfig } from '@pingvas/common';
-import type { Request } from 'express';
 import Redis from 'ioredis';
 import { reconnectDelay, redisOptionsFromUrl } from '../redis-options';
 import { RateLimitGuard } from './rate-limit.guard';
@@ -24,10 +23,16 @@ export interface RateLimitRule {
   windowMs: number;
 }
 
-type RequestWithCaller = Request & { principal?: { userId: string } };
+/** What the trackers read of a request (Nest hands the throttler the platform's request). */
+interface RequestWithCaller {
+  ip?: string;
+  socket?: { remoteAddress?: string };
+  body?: unknown;
+  principal?: { userId: string };
+}
 
 const TRACKERS: Record<RateLimitDimension, (req: RequestWithCaller) => string> = {
-  ip: (req) => req.ip ?? req.socket.remoteAddress ?? 'unknown',
+  ip: (req) => req.ip ?? req.socket?.remoteAddress ?? 'unknown',
   // Normalised like sign-up normalises it, so `A@x.io ` and `a@x.io` share one counter.
   email: (req) => {
     const email: unknown = (req.body as { email?: unknown } | undefined)?.email;
@@ -87,8 +92,7 @@ export class RateLimitModule {
       limit: rule.limit,
       ttl: rule.windowMs,
       blockDuration: rule.windowMs,
-      getTracker: (req: Record<string, unknown>) =>
-        TRACKERS[name as RateLimitDimension](req as unknown as RequestWithCaller),
+      getTracker: (req: RequestWithCaller) => TRACKERS[name as RateLimitDimension](req),
     }));
     return {
       module: RateLimitModule,
