@@ -3,6 +3,7 @@ import { DiscoveryService, ModulesContainer } from '@nestjs/core';
 import {
   imageStorageKey,
   QueueNames,
+  ScheduledJobNames,
   type ServiceKey,
   systemPingPattern,
 } from '@pingvas/contracts';
@@ -19,8 +20,6 @@ import Redis from 'ioredis';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { REMOVE_DELETED_FILES } from '../../gallery-service/src/images/files-cleanup';
-import { EXPIRE_RESERVATIONS } from '../../payment-service/src/credits/reservation-expiry';
 import { bootGenerationStack, type GenerationStack } from '../../../test/support/generation-stack';
 import type { RunningWorker } from '../../../test/support/gpu-worker';
 import { SLOW_MODEL } from '../../../test/support/model-service';
@@ -29,8 +28,9 @@ import type { Customer } from '../../../test/support/user-service';
 
 const SERVICES: ServiceKey[] = ['user', 'payment', 'model', 'generation', 'gallery'];
 const SCHEDULERS = [
-  { queue: QueueNames.paymentMaintenance, name: EXPIRE_RESERVATIONS },
-  { queue: QueueNames.galleryMaintenance, name: REMOVE_DELETED_FILES },
+  { queue: QueueNames.paymentMaintenance, name: ScheduledJobNames.expireReservations },
+  { queue: QueueNames.galleryMaintenance, name: ScheduledJobNames.removeDeletedFiles },
+  { queue: QueueNames.generationMaintenance, name: ScheduledJobNames.sweepGenerations },
 ] as const;
 const FINAL = ['succeeded', 'failed', 'canceled'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

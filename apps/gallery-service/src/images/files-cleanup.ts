@@ -1,27 +1,14 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import {
-  Inject,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@pingvas/common';
 import { QueueNames, ScheduledJobNames } from '@pingvas/contracts';
-import {
-  JobConsumer,
-  OnJob,
-  QueueConsumer,
-  type ScheduledJob,
-  scheduleEvery,
-} from '@pingvas/messaging';
+import { JobConsumer, OnJob, type Schedule, ScheduledConsumer } from '@pingvas/messaging';
 import type { BlobStorage } from '@pingvas/storage';
 import type { Queue } from 'bullmq';
 import type { GalleryServiceConfig } from '../config';
 import { BLOB_STORAGE } from '../storage.provider';
 import { ImagesRepository } from './images.repository';
 
-/** The contract's name, still exported for generation-service's Redis-fault test. */
-export const REMOVE_DELETED_FILES = ScheduledJobNames.removeDeletedFiles;
 const BATCH = 200;
 
 /**
@@ -30,12 +17,8 @@ const BATCH = 200;
  * a tombstone with `files_removed_at`.
  */
 @JobConsumer(QueueNames.galleryMaintenance)
-export class DeletedFilesCleanup
-  extends QueueConsumer
-  implements OnApplicationBootstrap, OnApplicationShutdown
-{
-  private readonly logger = new Logger(DeletedFilesCleanup.name);
-  private schedule?: ScheduledJob;
+export class DeletedFilesCleanup extends ScheduledConsumer {
+  protected readonly logger = new Logger(DeletedFilesCleanup.name);
 
   constructor(
     private readonly images: ImagesRepository,
@@ -46,17 +29,12 @@ export class DeletedFilesCleanup
     super();
   }
 
-  onApplicationBootstrap(): void {
-    this.schedule = scheduleEvery(
-      this.queue,
-      ScheduledJobNames.removeDeletedFiles,
-      this.config.files.cleanupIntervalMs,
-      this.logger,
-    );
-  }
-
-  onApplicationShutdown(): void {
-    this.schedule?.stop();
+  protected schedule(): Schedule {
+    return {
+      queue: this.queue,
+      name: ScheduledJobNames.removeDeletedFiles,
+      everyMs: this.config.files.cleanupIntervalMs,
+    };
   }
 
   @OnJob(QueueNames.galleryMaintenance, ScheduledJobNames.removeDeletedFiles, {

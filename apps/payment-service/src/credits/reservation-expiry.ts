@@ -1,37 +1,19 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import {
-  Inject,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@pingvas/common';
 import { QueueNames, ScheduledJobNames } from '@pingvas/contracts';
-import {
-  JobConsumer,
-  OnJob,
-  QueueConsumer,
-  type ScheduledJob,
-  scheduleEvery,
-} from '@pingvas/messaging';
+import { JobConsumer, OnJob, type Schedule, ScheduledConsumer } from '@pingvas/messaging';
 import type { Queue } from 'bullmq';
 import type { PaymentServiceConfig } from '../config';
 import { CreditLedger } from './credit-ledger';
-
-/** The old name of the job, still imported by tests of other services. */
-export const EXPIRE_RESERVATIONS = ScheduledJobNames.expireReservations;
 
 /**
  * A repeatable BullMQ job releases reservations nobody settled in time (a crashed caller).
  * One scheduler entry exists however many replicas start; each run is idempotent.
  */
 @JobConsumer(QueueNames.paymentMaintenance)
-export class ReservationExpiry
-  extends QueueConsumer
-  implements OnApplicationBootstrap, OnApplicationShutdown
-{
-  private readonly logger = new Logger(ReservationExpiry.name);
-  private schedule?: ScheduledJob;
+export class ReservationExpiry extends ScheduledConsumer {
+  protected readonly logger = new Logger(ReservationExpiry.name);
 
   constructor(
     private readonly ledger: CreditLedger,
@@ -41,17 +23,12 @@ export class ReservationExpiry
     super();
   }
 
-  onApplicationBootstrap(): void {
-    this.schedule = scheduleEvery(
-      this.queue,
-      ScheduledJobNames.expireReservations,
-      this.config.reservations.sweepIntervalMs,
-      this.logger,
-    );
-  }
-
-  onApplicationShutdown(): void {
-    this.schedule?.stop();
+  protected schedule(): Schedule {
+    return {
+      queue: this.queue,
+      name: ScheduledJobNames.expireReservations,
+      everyMs: this.config.reservations.sweepIntervalMs,
+    };
   }
 
   // A missed run is harmless (the next one catches up), so it does not wait for the database.

@@ -1,19 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import {
-  Inject,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@pingvas/common';
 import { QueueNames, ScheduledJobNames } from '@pingvas/contracts';
-import {
-  JobConsumer,
-  OnJob,
-  QueueConsumer,
-  type ScheduledJob,
-  scheduleEvery,
-} from '@pingvas/messaging';
+import { JobConsumer, OnJob, type Schedule, ScheduledConsumer } from '@pingvas/messaging';
 import type { Queue } from 'bullmq';
 import type { GenerationServiceConfig } from '../../config';
 import { CreditSettlement } from '../finish/credit-settlement';
@@ -28,12 +17,8 @@ import { LostGenerations } from './lost-generations';
  * once do no harm.
  */
 @JobConsumer(QueueNames.generationMaintenance)
-export class Sweeper
-  extends QueueConsumer
-  implements OnApplicationBootstrap, OnApplicationShutdown
-{
-  private readonly logger = new Logger(Sweeper.name);
-  private schedule?: ScheduledJob;
+export class Sweeper extends ScheduledConsumer {
+  protected readonly logger = new Logger(Sweeper.name);
   private running?: Promise<void>;
 
   constructor(
@@ -46,17 +31,16 @@ export class Sweeper
     super();
   }
 
-  onApplicationBootstrap(): void {
-    this.schedule = scheduleEvery(
-      this.queue,
-      ScheduledJobNames.sweepGenerations,
-      this.config.generation.sweepIntervalMs,
-      this.logger,
-    );
+  protected schedule(): Schedule {
+    return {
+      queue: this.queue,
+      name: ScheduledJobNames.sweepGenerations,
+      everyMs: this.config.generation.sweepIntervalMs,
+    };
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.schedule?.stop();
+  override async onApplicationShutdown(): Promise<void> {
+    super.onApplicationShutdown();
     await this.running;
   }
 
