@@ -1,0 +1,55 @@
+import type { Dictionary } from '../dictionary';
+import type * as ko from '../ko/credits';
+
+export const credits: Dictionary<typeof ko.credits> = {
+  short: '{{amount}} credits',
+  balanceLabel: 'Balance: {{count}} credits',
+};
+
+export const creditsPage: Dictionary<typeof ko.creditsPage> = {
+  title: 'Credits and plans',
+  balance: 'Balance',
+  reserved: '{{amount}} credits held for jobs in progress',
+  currentPlan: 'Your plan: {{plan}}',
+  accountId: 'Account ID: {{id}} (tell support this when you contact us)',
+  subscriptionStatus: {
+    active: 'Subscribed',
+    on_trial: 'On trial',
+    paused: 'Paused',
+    past_due: 'Payment overdue',
+    unpaid: 'Unpaid',
+    cancelled: 'Cancelled, ends at the period end',
+    expired: 'Expired',
+    other: 'Subscription: {{status}}',
+  },
+  plans: 'Plans',
+  free: 'Free',
+  perMonth: '{{price}} a month',
+  monthlyCredits: '{{amount}} credits every month',
+  maxSide: 'Up to {{max}} px',
+  perGeneration: 'Up to {{max}} images at once',
+  inFlight: '{{max}} jobs at a time',
+  weight: 'Queue priority weight {{weight}}',
+  yourPlan: 'Your plan',
+  choosePlan: 'Check out {{plan}}',
+  packs: 'Credit packs',
+  packName: '{{amount}} credits',
+  buyPack: 'Buy {{amount}} credits',
+  ledger: 'Credit history',
+  ledgerEmpty: 'No history yet.',
+  when: 'When',
+  kind: 'What',
+  available: 'Available',
+  held: 'Held',
+  kinds: {
+    open: 'Welcome credits',
+    reserve: 'Held for a generation',
+    capture: 'Spent on a generation',
+    release: 'Hold given back',
+    expire: 'Expired hold given back',
+    admin_grant: 'Granted by an admin',
+    subscription_grant: 'Subscription credits',
+    pack_purchase: 'Credit pack',
+    refund: 'Refund',
+  },
+};

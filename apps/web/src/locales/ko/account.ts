@@ -1,0 +1,23 @@
+export const apiKeys = {
+  title: 'API 키',
+  intro:
+    '스크립트나 다른 서비스에서 Pingvas API를 부를 때 Authorization: Bearer 헤더에 API 키를 넣으세요.',
+  name: '키 이름',
+  nameHint: '어디에 쓰는 키인지 알아볼 수 있게 지으세요.',
+  nameRequired: '키 이름을 입력하세요.',
+  nameTooLong: '키 이름은 {{max}}자까지 쓸 수 있습니다.',
+  create: 'API 키 만들기',
+  createdTitle: '{{name}} 키를 만들었습니다',
+  shownOnce: '이 비밀 값은 지금 한 번만 보입니다. 안전한 곳에 복사해 두세요.',
+  list: '사용 중인 키',
+  empty: '아직 API 키가 없습니다.',
+  prefix: '앞부분',
+  created: '만든 날짜',
+  lastUsed: '마지막 사용',
+  never: '사용 기록 없음',
+  actions: '작업',
+  revoke: '폐기',
+  revokeNamed: '{{name}} 폐기',
+  revokeTitle: 'API 키 폐기',
+  revokeBody: '{{name}} 키를 폐기하면 이 키를 쓰는 요청이 1분 안에 모두 거절됩니다.',
+};

@@ -1,0 +1,20 @@
+export const auth = {
+  signInTitle: '로그인',
+  signUpTitle: '회원가입',
+  signIn: '로그인',
+  signUp: '회원가입',
+  signOut: '로그아웃',
+  email: '이메일',
+  password: '비밀번호',
+  displayName: '이름 (선택)',
+  displayNameTooLong: '이름은 100자까지 쓸 수 있습니다.',
+  emailRequired: '이메일을 입력하세요.',
+  emailInvalid: '이메일 형식이 올바르지 않습니다.',
+  passwordRequired: '비밀번호를 입력하세요.',
+  passwordRule: '10자 이상 256자 이하로 정하세요.',
+  noAccount: '계정이 없으신가요?',
+  haveAccount: '이미 계정이 있으신가요?',
+  reusedNotice:
+    '이미 사용된 로그인 정보가 다시 쓰여 보안을 위해 로그아웃했습니다. 다시 로그인하세요.',
+  expiredNotice: '로그인이 만료되었습니다. 다시 로그인하세요.',
+};

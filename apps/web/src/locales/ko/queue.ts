@@ -1,0 +1,16 @@
+export const queue = {
+  title: '내 대기열',
+  summary: '대기열 상황',
+  yourTier: '내 플랜 등급',
+  inFlight: '진행 중인 작업',
+  inFlightValue: '{{count}} / {{max}}개',
+  waitingInTier: '내 등급 대기열의 대기 작업',
+  estimatedWait: '지금 제출하면 예상 대기',
+  noEstimate: '아직 예측할 수 없음',
+  workers: '작업 중인 워커',
+  jobs: '진행 중인 내 작업',
+  empty: '진행 중인 작업이 없습니다.',
+  position: '대기 중 · 대기열 {{position}}번째',
+  positionUnknown: '대기 중',
+  jobWait: '예상 대기 {{wait}}',
+};
