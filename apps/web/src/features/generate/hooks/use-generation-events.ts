@@ -16,6 +16,22 @@ export interface LiveGeneration {
 
 const FINAL = new Set(['succeeded', 'failed', 'canceled']);
 
+/**
+ * A final event carries the whole stored generation (it has a status) when the stream opened
+ * after the end, or only the live outcome (its id, and an error when it failed).
+ */
+function isGeneration(data: Record<string, unknown>): data is Record<string, unknown> & Generation {
+  return typeof data.status === 'string' && data.status !== '';
+}
+
+function readError(error: unknown): LiveGeneration['error'] {
+  if (typeof error !== 'object' || error === null || !('code' in error) || !('message' in error)) {
+    return null;
+  }
+  const { code, message } = error;
+  return typeof code === 'string' && typeof message === 'string' ? { code, message } : null;
+}
+
 /** Follows one generation's SSE stream until it ends; `steps` counts every image's steps. */
 export function useGenerationEvents(id: string | null, totalSteps: number): LiveGeneration | null {
   const client = useQueryClient();
@@ -55,12 +71,11 @@ export function useGenerationEvents(id: string | null, totalSteps: number): Live
           });
         }
         if (FINAL.has(message.event)) {
-          const view = data as unknown as Generation;
           update({
             status: message.event as GenerationStatus,
             step: message.event === 'succeeded' ? current.steps : current.step,
-            error: view.error ?? null,
-            result: view.status ? view : null,
+            error: readError(data.error),
+            result: isGeneration(data) ? data : null,
           });
           void client.invalidateQueries({ queryKey: queryKeys.generations });
           void client.invalidateQueries({ queryKey: queryKeys.balance });
