@@ -12,9 +12,7 @@ import {
   uniqueName,
 } from '@pingvas/testing';
 import request from 'supertest';
-import { loadModelServiceConfig } from '../../model-service/src/config';
-import { MODEL_DATABASE } from '../../model-service/src/database';
-import { ModelServiceModule } from '../../model-service/src/model-service.module';
+import { MODEL_SERVICE } from '../../../test/support/model-service';
 import { loadGalleryServiceConfig } from '../src/config';
 import { GALLERY_DATABASE } from '../src/database';
 import { GalleryServiceModule } from '../src/gallery-service.module';
@@ -40,19 +38,19 @@ describe('services survive a Redis restart without being restarted', () => {
     await redis.start();
     schemas = await Promise.all([
       createTestSchema(TEST_DATABASE_URL, GALLERY_DATABASE),
-      createTestSchema(TEST_DATABASE_URL, MODEL_DATABASE),
+      createTestSchema(TEST_DATABASE_URL, MODEL_SERVICE.database),
     ]);
     const namespace = uniqueName('t');
     const galleryConfig = loadGalleryServiceConfig(
       testEnv({ schema: schemas[0].schema, namespace, redisUrl: redis.url }),
     );
-    const modelConfig = loadModelServiceConfig(
+    const modelConfig = MODEL_SERVICE.loadConfig(
       testEnv({ schema: schemas[1].schema, namespace, redisUrl: redis.url }),
     );
     @Module({ imports: [GalleryServiceModule.forRoot(galleryConfig)], controllers: [PingModel] })
     class GalleryUnderTest {}
     gallery = await bootService({ module: GalleryUnderTest }, galleryConfig);
-    model = await bootService(ModelServiceModule.forRoot(modelConfig), modelConfig);
+    model = await bootService(MODEL_SERVICE.module(modelConfig), modelConfig);
   });
 
   afterAll(async () => {

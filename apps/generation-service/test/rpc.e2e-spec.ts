@@ -13,9 +13,7 @@ import {
 } from '@pingvas/testing';
 import { IsInt, Min } from 'class-validator';
 import request from 'supertest';
-import { loadPaymentServiceConfig } from '../../payment-service/src/config';
-import { PAYMENT_DATABASE } from '../../payment-service/src/database';
-import { PaymentServiceModule } from '../../payment-service/src/payment-service.module';
+import { PAYMENT_SERVICE } from '../../../test/support/payment-service';
 import { loadGenerationServiceConfig } from '../src/config';
 import { GENERATION_DATABASE } from '../src/database';
 import { GenerationServiceModule } from '../src/generation-service.module';
@@ -79,17 +77,17 @@ describe('RPC between services over the Redis transport', () => {
 
   beforeAll(async () => {
     schemas = await Promise.all([
-      createTestSchema(TEST_DATABASE_URL, PAYMENT_DATABASE),
+      createTestSchema(TEST_DATABASE_URL, PAYMENT_SERVICE.database),
       createTestSchema(TEST_DATABASE_URL, GENERATION_DATABASE),
     ]);
-    const paymentConfig = loadPaymentServiceConfig(
+    const paymentConfig = PAYMENT_SERVICE.loadConfig(
       testEnv({ schema: schemas[0].schema, namespace }),
     );
     const generationConfig = loadGenerationServiceConfig(
       testEnv({ schema: schemas[1].schema, namespace, extra: { RPC_TIMEOUT_MS: '1000' } }),
     );
     @Module({
-      imports: [PaymentServiceModule.forRoot(paymentConfig)],
+      imports: [PAYMENT_SERVICE.module(paymentConfig)],
       controllers: [CalleeHandlers],
     })
     class PaymentUnderTest {}
