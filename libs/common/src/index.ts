@@ -1,5 +1,6 @@
 export * from './config/config.tokens';
 export * from './config/env';
+export * from './config/redis-url';
 export * from './errors/app-error';
 export * from './errors/app-error.filter';
 export * from './errors/database-outage';

@@ -1,3 +1,4 @@
+import { parseRedisUrl, RedisUrlError, type RedisTarget } from '@pingvas/common';
 import type { RedisOptions } from 'ioredis';
 
 /** Reconnect forever: 100 ms doubling to 2 s between tries (DESIGN §9: no manual restarts). */
@@ -14,23 +15,63 @@ export function reconnectDelay(attempt: number): number {
  */
 export const SUBSCRIBER_CONNECTION = { enableReadyCheck: false } as const satisfies RedisOptions;
 
-/** ioredis connection options (no retry policy: each user sets its own) from a `redis://[user:pass@]host:port/db` or `rediss://` URL. */
+/**
+ * ioredis connection options (no retry policy: each user sets its own) from REDIS_URL as the
+ * config carries it: `redis://[user:pass@]host:port/db`, `rediss://`, or the Sentinel form
+ * `redis+sentinel://[user:pass@]host1:26379,host2:26379/<master>[/<db>]` (see parseRedisUrl).
+ */
 export type RedisConnection = Pick<
   RedisOptions,
-  'host' | 'port' | 'db' | 'username' | 'password' | 'tls'
+  | 'host'
+  | 'port'
+  | 'db'
+  | 'username'
+  | 'password'
+  | 'tls'
+  | 'sentinels'
+  | 'name'
+  | 'sentinelUsername'
+  | 'sentinelPassword'
+  | 'sentinelTLS'
+  | 'enableTLSForSentinelMode'
+  | 'failoverDetector'
+  | 'sentinelReconnectStrategy'
+  | 'reconnectOnError'
 >;
 
+/** A write that reached a primary demoted a moment ago: reconnect (Sentinel names the new one) and resend it. */
+export function reconnectOnReadOnly(err: Error): 2 | false {
+  return err.message.startsWith('READONLY') ? 2 : false;
+}
+
 export function redisOptionsFromUrl(url: string): RedisConnection {
-  const u = new URL(url);
-  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0)
-    throw new Error(`REDIS_URL has an invalid database index: ${u.pathname}`);
-  return {
-    host: u.hostname || '127.0.0.1',
-    port: u.port ? Number(u.port) : 6379,
+  let target: RedisTarget;
+  try {
+    target = parseRedisUrl(url);
+  } catch (err) {
+    if (err instanceof RedisUrlError) throw new Error(`REDIS_URL ${err.message}`);
+    throw err;
+  }
+  const { db, username, password, tls } = target;
+  const auth = {
     db,
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {}),
+    ...(tls ? { tls: {} } : {}),
+  };
+  if (target.kind === 'server') return { host: target.host, port: target.port, ...auth };
+  return {
+    // No host/port: ioredis asks the Sentinels for the primary on every (re)connect.
+    sentinels: target.sentinels,
+    name: target.masterName,
+    ...auth,
+    ...(target.sentinelUsername ? { sentinelUsername: target.sentinelUsername } : {}),
+    ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
+    ...(tls ? { sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
+    // Drop the connection on +switch-master, so no client keeps writing to an old primary
+    // (Sentinel also kills clients of the instances it reconfigures, if it can reach them).
+    failoverDetector: true,
+    sentinelReconnectStrategy: reconnectDelay,
+    reconnectOnError: reconnectOnReadOnly,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkRedisEnv, redisEnvShape, redisUrlOf } from './redis-env';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -28,6 +29,9 @@ function withoutEmpty(env: Env): Record<string, string> {
   return out;
 }
 
+/** A value as an error may show it: a URL's password (`//user:pass@`) becomes `***`. */
+const masked = (value: string) => value.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+
 /**
  * Parses `env` with a zod schema over the variables (an object whose keys are variable names,
  * maybe with a `.transform()` to the config it makes), naming every bad variable.
@@ -47,7 +51,7 @@ export function parseEnv<S extends z.ZodTypeAny>(
       const given = source[variable];
       return {
         variable,
-        problem: given === undefined ? issue.message : `${issue.message} (got "${given}")`,
+        problem: given === undefined ? issue.message : `${issue.message} (got "${masked(given)}")`,
       };
     }),
   );
@@ -113,7 +117,7 @@ const originList = z
 const REDIS_DB: Record<AppEnv, number> = { dev: 0, prod: 1, test: 2 };
 
 /** Variables every process reads (README lists them with their defaults). */
-export const baseEnvSchema = z.object({
+const baseEnvShape = {
   APP_ENV: z.enum(APP_ENVS, { message: 'must be dev, prod or test' }).default('dev'),
   HOST: z.string().default('0.0.0.0'),
   // PORT=0 takes any free port (tests boot several services in one process); the default is the process's own.
@@ -127,7 +131,7 @@ export const baseEnvSchema = z.object({
     'postgres://postgres@127.0.0.1:5432/pingvas',
   ),
   DB_SCHEMA: identifier.optional(),
-  REDIS_URL: envUrl(['redis:', 'rediss:']).optional(),
+  ...redisEnvShape,
   RPC_TIMEOUT_MS: envInt(50, 60_000).default(3000),
   RPC_NAMESPACE: channelPrefix.optional(),
   QUEUE_PREFIX: channelPrefix.optional(),
@@ -140,7 +144,9 @@ export const baseEnvSchema = z.object({
   JWT_ISSUER: z.string().min(1).default('pingvas'),
   JWT_AUDIENCE: z.string().min(1).default('pingvas'),
   API_KEY_CACHE_MS: envInt(0, 3_600_000).default(60_000),
-});
+};
+
+export const baseEnvSchema = z.object(baseEnvShape).superRefine(checkRedisEnv);
 
 type BaseEnv = z.output<typeof baseEnvSchema>;
 
@@ -158,7 +164,7 @@ function toBaseConfig(processName: string, defaultPort: number, e: BaseEnv) {
     },
     logLevel: e.LOG_LEVEL,
     database: { url: e.DATABASE_URL, schema: e.DB_SCHEMA ?? `${e.APP_ENV}_pingvas` },
-    redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:6379/${REDIS_DB[e.APP_ENV]}` },
+    redis: { url: redisUrlOf(e, `redis://127.0.0.1:6379/${REDIS_DB[e.APP_ENV]}`) },
     // Redis pub/sub ignores the DB index, so RPC channels carry the environment in their name.
     rpc: { namespace: e.RPC_NAMESPACE ?? `pingvas:${e.APP_ENV}`, timeoutMs: e.RPC_TIMEOUT_MS },
     // Environments already differ by Redis DB; the prefix keeps them apart on a shared DB too.
