@@ -1,5 +1,6 @@
 import { type Env, envBool, loadServiceConfig } from '@pingvas/common';
 import { SERVICES } from '@pingvas/contracts';
+import { loadStorageConfig } from '@pingvas/storage';
 import { z } from 'zod';
 
 const modelEnv = {
@@ -13,6 +14,8 @@ export function loadModelServiceConfig(env: Env) {
   return loadServiceConfig(SERVICES.model.name, SERVICES.model.port, env, modelEnv, (e, base) => ({
     modelsDir: e.MODELS_DIR,
     registerTinyModel: e.REGISTER_TINY_MODEL ?? base.appEnv !== 'prod',
+    /** The blob store that stored packages (storagePrefix) are read from. */
+    storage: loadStorageConfig(SERVICES.model.name, env),
   }));
 }
 

@@ -2,8 +2,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule, PlatformModule } from '@pingvas/common';
 import { DatabaseModule } from '@pingvas/database';
 import { createSystemController, MessagingModule, RpcApiKeyVerifier } from '@pingvas/messaging';
+import { blobStorageProvider } from '@pingvas/storage';
 import type { ModelServiceConfig } from './config';
 import { MODEL_DATABASE } from './database';
+import { ModelPackages } from './models/model-packages';
 import { ModelsController } from './models/models.controller';
 import { ModelsRepository } from './models/models.repository';
 import { ModelsRpcController } from './models/models.rpc.controller';
@@ -22,7 +24,13 @@ export class ModelServiceModule {
         AuthModule.forRoot({ apiKeys: RpcApiKeyVerifier }),
       ],
       controllers: [createSystemController('model'), ModelsController, ModelsRpcController],
-      providers: [ModelsService, ModelsRepository, TinyModelBootstrap],
+      providers: [
+        ModelsService,
+        ModelsRepository,
+        ModelPackages,
+        blobStorageProvider,
+        TinyModelBootstrap,
+      ],
     };
   }
 }

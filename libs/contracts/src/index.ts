@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './generation';
+export * from './model-package';
 export * from './queue-contract';
 export * from './queues';
 export * from './routes';

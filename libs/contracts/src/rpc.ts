@@ -1,3 +1,4 @@
+import type { ModelPackage, ModelPackageRequest } from './model-package';
 import type { Tier } from './queues';
 import type { ServiceKey, ServiceName } from './services';
 
@@ -21,7 +22,11 @@ export const RpcPatterns = {
   },
   generation: { systemPing: 'generation.system.ping' },
   gallery: { systemPing: 'gallery.system.ping', boardsOwned: 'gallery.boards.owned' },
-  model: { systemPing: 'model.system.ping', modelsResolve: 'model.models.resolve' },
+  model: {
+    systemPing: 'model.system.ping',
+    modelsResolve: 'model.models.resolve',
+    packagesGet: 'model.packages.get',
+  },
 } as const satisfies Record<ServiceKey, Record<string, string>>;
 
 export function systemPingPattern(service: ServiceKey): `${ServiceKey}.system.ping` {
@@ -122,7 +127,7 @@ export interface ModelCost {
 export interface ResolvedModel {
   id: string;
   name: string;
-  /** Relative to MODELS_DIR. */
+  /** Relative to MODELS_DIR, or `storage:<prefix>` for a package in the blob store (modelPathOf). */
   path: string;
   family: string;
   defaults: ModelDefaults;
@@ -149,6 +154,8 @@ export interface BoardOwnedResponse {
 
 export interface RpcContract {
   'model.models.resolve': { request: ModelResolveRequest; response: ResolvedModel };
+  /** For GPU workers: a validated package's files and hashes, whatever tier the job is on. */
+  'model.packages.get': { request: ModelPackageRequest; response: ModelPackage };
   'payment.credits.reserve': { request: CreditsReserveRequest; response: CreditsReserveResponse };
   'payment.credits.capture': { request: CreditsSettleRequest; response: CreditsSettleResponse };
   'payment.credits.release': { request: CreditsSettleRequest; response: CreditsSettleResponse };

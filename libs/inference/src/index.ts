@@ -6,6 +6,8 @@ export * from './scheduler/create-scheduler';
 export * from './tokenizer/clip-tokenizer';
 export * from './package/contract';
 export * from './package/validate-package';
+export * from './package/package-files';
+export * from './package/stored-package';
 export * from './runtime/loaded-model';
 export * from './runtime/pipeline';
 export * from './runtime/png';

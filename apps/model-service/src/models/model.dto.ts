@@ -40,13 +40,23 @@ export class RegisterModelDto {
   })
   name!: string;
 
-  @ApiProperty({
+  @ApiPropertyOptional({
     example: 'sd-turbo',
-    description: 'Folder inside MODELS_DIR (BAD_MODEL_PATH if it leaves it)',
+    description: 'Folder inside MODELS_DIR (BAD_MODEL_PATH if it leaves it); or give storagePrefix',
   })
+  @Optional()
   @IsString()
   @MaxLength(255)
-  path!: string;
+  path?: string;
+
+  @ApiPropertyOptional({
+    example: 'models/sd-turbo/2024-11-01',
+    description: 'Key prefix of a package in the blob store, under models/; or give path',
+  })
+  @Optional()
+  @IsString()
+  @MaxLength(400)
+  storagePrefix?: string;
 
   @ApiProperty({ example: 'sd-turbo', maxLength: 64 }) @IsString() @MaxLength(64) family!: string;
 

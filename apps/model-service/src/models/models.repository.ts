@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { ModelCost, ModelDefaults, ModelLimits, Tier } from '@pingvas/contracts';
+import type { ModelCost, ModelDefaults, ModelLimits, ModelSource, Tier } from '@pingvas/contracts';
 import { isUniqueViolation, SqlRepository, type Tx } from '@pingvas/database';
 
 /** A registered model package and the outcome of its validation. */
 export interface Model {
   id: string;
   name: string;
-  /** Relative to MODELS_DIR. */
+  /** local: a folder under MODELS_DIR; storage: a package in the blob store. */
+  source: ModelSource;
+  /** Relative to MODELS_DIR, or the blob key prefix of a stored package. */
   path: string;
   family: string;
   status: 'validated' | 'failed';
@@ -32,6 +34,7 @@ export type ModelChanges = Partial<
 interface ModelRow {
   id: string;
   name: string;
+  source: ModelSource;
   path: string;
   family: string;
   status: Model['status'];
@@ -51,6 +54,7 @@ function toModel(row: ModelRow): Model {
   return {
     id: row.id,
     name: row.name,
+    source: row.source,
     path: row.path,
     family: row.family,
     status: row.status,
@@ -88,8 +92,8 @@ export class ModelsRepository extends SqlRepository {
     try {
       const [row] = await this.query<ModelRow>(
         `INSERT INTO "models" ("id", "name", "path", "family", "status", "problems", "hashes",
-           "enabled", "is_default", "defaults", "limits", "cost", "min_tier")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *`,
+           "enabled", "is_default", "defaults", "limits", "cost", "min_tier", "source")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *`,
         [
           model.id,
           model.name,
@@ -104,6 +108,7 @@ export class ModelsRepository extends SqlRepository {
           JSON.stringify(model.limits),
           JSON.stringify(model.cost),
           model.minTier,
+          model.source,
         ],
       );
       return toModel(row);

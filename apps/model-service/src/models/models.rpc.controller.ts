@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { RpcPatterns, TIERS, type Tier } from '@pingvas/contracts';
 import { RpcPayload } from '@pingvas/messaging';
-import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { ModelsService } from './models.service';
 
 class ResolveDto {
@@ -17,6 +17,11 @@ class ResolveDto {
   tier!: Tier;
 }
 
+class PackageDto {
+  @IsUUID()
+  modelId!: string;
+}
+
 @Controller()
 export class ModelsRpcController {
   constructor(private readonly models: ModelsService) {}
@@ -24,5 +29,10 @@ export class ModelsRpcController {
   @MessagePattern(RpcPatterns.model.modelsResolve)
   resolve(@RpcPayload() request: ResolveDto) {
     return this.models.resolve(request);
+  }
+
+  @MessagePattern(RpcPatterns.model.packagesGet)
+  packageOf(@RpcPayload() request: PackageDto) {
+    return this.models.packageOf(request.modelId);
   }
 }

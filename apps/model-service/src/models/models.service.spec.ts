@@ -1,9 +1,21 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Tier } from '@pingvas/contracts';
 import { offlineDataSource, type Tx } from '@pingvas/database';
+import { makeTinyModel, packageDigest } from '@pingvas/inference';
 import { RpcClient } from '@pingvas/messaging';
+import { LocalDiskStorage } from '@pingvas/storage';
 import { loadModelServiceConfig } from '../config';
-import { type Model, type ModelChanges, ModelsRepository } from './models.repository';
+import { ModelPackages } from './model-packages';
+import {
+  type Model,
+  type ModelChanges,
+  ModelsRepository,
+  type NewModel,
+} from './models.repository';
 import { ModelsService } from './models.service';
+import { TINY_MODEL } from './tiny-model.bootstrap';
 
 const database = offlineDataSource();
 const config = loadModelServiceConfig({ APP_ENV: 'test' });
@@ -14,6 +26,13 @@ class InMemoryModels extends ModelsRepository {
 
   constructor() {
     super(database);
+  }
+
+  override async insert(model: NewModel): Promise<Model | null> {
+    if (await this.findByName(model.name)) return null;
+    const row = { ...model, createdAt: new Date(), updatedAt: new Date() };
+    this.rows.set(model.id, row);
+    return row;
   }
 
   override transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -46,6 +65,7 @@ function model(overrides: Partial<Model>): Model {
   return {
     id: '3f2a1c4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
     name: 'sd-turbo',
+    source: 'local',
     path: 'sd-turbo',
     family: 'sd-turbo',
     status: 'validated',
@@ -63,10 +83,22 @@ function model(overrides: Partial<Model>): Model {
   };
 }
 
+/** A real blob store and MODELS_DIR in a temporary folder (only registration reads them). */
+let root: string;
+let storage: LocalDiskStorage;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'pingvas-model-service-'));
+  storage = new LocalDiskStorage(join(root, 'blobs'));
+});
+
+afterAll(() => rm(root, { recursive: true, force: true }));
+
 function setup(...models: Model[]) {
   const repo = new InMemoryModels();
   for (const m of models) repo.rows.set(m.id, m);
-  return { sut: new ModelsService(repo, new RpcClient(config), config), repo };
+  const packages = new ModelPackages(storage, { modelsDir: join(root, 'models') });
+  return { sut: new ModelsService(repo, new RpcClient(config), packages), repo };
 }
 
 describe('ModelsService', () => {
@@ -116,5 +148,65 @@ describe('ModelsService', () => {
       code: 'CONFLICT',
     });
     expect(repo.rows.get(failed.id)?.enabled).toBe(false);
+  });
+
+  it('registers a package stored under models/ with its files hashed, and hands it to jobs as storage:<prefix>', async () => {
+    const { files } = await makeTinyModel(join(root, 'tiny'));
+    for (const file of files)
+      await storage.put(`models/tiny-sd/1/${file}`, await readFile(join(root, 'tiny', file)));
+    const { sut, repo } = setup();
+
+    const saved = await sut.register({
+      ...TINY_MODEL,
+      name: 'tiny-stored',
+      path: undefined,
+      storagePrefix: 'models/tiny-sd/1/',
+    });
+
+    expect(saved).toMatchObject({
+      status: 'validated',
+      source: 'storage',
+      path: 'models/tiny-sd/1',
+    });
+    expect(Object.keys(saved.hashes ?? {})).toEqual(
+      expect.arrayContaining(['unet/model.onnx', 'tokenizer/tokenizer_config.json']),
+    );
+    const resolved = await sut.resolve({ modelId: 'tiny-stored', tier: 'free' });
+    expect(resolved.path).toBe('storage:models/tiny-sd/1');
+    const pkg = await sut.packageOf(saved.id);
+    expect(pkg).toEqual({
+      id: saved.id,
+      name: 'tiny-stored',
+      location: { source: 'storage', prefix: 'models/tiny-sd/1' },
+      files: repo.rows.get(saved.id)?.hashes,
+      digest: packageDigest(saved.hashes ?? {}),
+    });
+  });
+
+  it.each(['images/u1', 'models/../images', 'models//x', '/models/x'])(
+    'refuses the storage prefix %p with BAD_MODEL_PATH',
+    async (storagePrefix) => {
+      const { sut, repo } = setup();
+
+      await expect(
+        sut.register({ ...TINY_MODEL, name: 'bad', path: undefined, storagePrefix }),
+      ).rejects.toMatchObject({ code: 'BAD_MODEL_PATH' });
+      expect(repo.rows.size).toBe(0);
+    },
+  );
+
+  it('refuses a registration naming both a path and a storage prefix', async () => {
+    const { sut } = setup();
+
+    await expect(
+      sut.register({ ...TINY_MODEL, name: 'both', storagePrefix: 'models/tiny-sd/1' }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('gives workers no package for a model that failed validation', async () => {
+    const failed = model({ status: 'failed', enabled: false });
+    const { sut } = setup(failed);
+
+    await expect(sut.packageOf(failed.id)).rejects.toMatchObject({ code: 'MODEL_DISABLED' });
   });
 });

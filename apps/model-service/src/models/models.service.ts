@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { AppError, APP_CONFIG, type AuthPrincipal } from '@pingvas/common';
+import { Injectable } from '@nestjs/common';
+import { AppError, type AuthPrincipal } from '@pingvas/common';
 import {
+  type ModelPackage,
   type ModelResolveRequest,
   type ResolvedModel,
   type Tier,
   tierRank,
 } from '@pingvas/contracts';
-import { validatePackage } from '@pingvas/inference';
 import { RpcClient } from '@pingvas/messaging';
 import { isUUID } from 'class-validator';
-import type { ModelServiceConfig } from '../config';
 import type { RegisterModelDto, UpdateModelDto } from './model.dto';
-import { resolveModelPath } from './model-paths';
+import { jobPathOf, ModelPackages } from './model-packages';
 import { type Model, ModelsRepository } from './models.repository';
 
 export type ModelView = Omit<Model, 'createdAt' | 'updatedAt' | 'hashes'> & {
@@ -36,19 +35,22 @@ export class ModelsService {
   constructor(
     private readonly models: ModelsRepository,
     private readonly rpc: RpcClient,
-    @Inject(APP_CONFIG) private readonly config: ModelServiceConfig,
+    private readonly packages: ModelPackages,
   ) {}
 
-  /** Validates the package (graphs open, inputs and outputs as the pipeline needs, hashes) and stores the outcome. */
+  /**
+   * Validates the package, on disk or in the blob store (graphs open, inputs and outputs as
+   * the pipeline needs, every file hashed), and stores the outcome.
+   */
   async register(dto: RegisterModelDto): Promise<ModelView> {
     if (dto.limits.minSide > dto.limits.maxSide)
       throw new AppError('VALIDATION_FAILED', 'limits.minSide is above limits.maxSide');
-    const path = await resolveModelPath(this.config.modelsDir, dto.path);
-    const validation = await validatePackage(path.absolute);
+    const { location, validation } = await this.packages.locate(dto);
     const saved = await this.models.insert({
       id: randomUUID(),
       name: dto.name,
-      path: path.relative,
+      source: location.source,
+      path: location.source === 'storage' ? location.prefix : location.path,
       family: dto.family,
       status: validation.ok ? 'validated' : 'failed',
       problems: validation.problems,
@@ -151,8 +153,15 @@ export class ModelsService {
         `The model ${model.name} needs the ${model.minTier} plan or higher`,
       );
     }
-    const { id, name, path, family, defaults, limits, cost, minTier } = model;
-    return { id, name, path, family, defaults, limits, cost, minTier };
+    const { id, name, family, defaults, limits, cost, minTier } = model;
+    return { id, name, path: jobPathOf(model), family, defaults, limits, cost, minTier };
+  }
+
+  /** For GPU workers: the files of the model a job names, with their hashes (no tier rule). */
+  async packageOf(modelId: string): Promise<ModelPackage> {
+    const model = isUUID(modelId) ? await this.models.findById(modelId) : null;
+    if (!model) throw new AppError('MODEL_NOT_FOUND', 'No such model');
+    return this.packages.packageOf(model);
   }
 
   private usableBy(model: Model, tier: Tier): boolean {

@@ -1,14 +1,8 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
-import {
-  type GraphContract,
-  PIPELINE_CONTRACT,
-  REQUIRED_FILES,
-  type ValueContract,
-} from './contract';
+import { type GraphContract, PIPELINE_CONTRACT, type ValueContract } from './contract';
+import { OPTIONAL_PACKAGE_FILES, PACKAGE_FILES, sha256File as sha256 } from './package-files';
 
 export interface PackageValidation {
   ok: boolean;
@@ -16,16 +10,6 @@ export interface PackageValidation {
   problems: string[];
   /** sha256 of every file checked, by path inside the package. */
   hashes: Record<string, string>;
-}
-
-function sha256(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')))
-      .on('error', reject);
-  });
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -92,10 +76,14 @@ export async function validatePackage(dir: string): Promise<PackageValidation> {
   const problems: string[] = [];
   const hashes: Record<string, string> = {};
   const graphs = Object.values(PIPELINE_CONTRACT);
-  for (const file of [...REQUIRED_FILES, ...graphs.map((g) => g.file)]) {
+  for (const file of PACKAGE_FILES) {
     const path = join(dir, file);
     if (!(await exists(path))) problems.push(`${file}: missing`);
     else hashes[file] = await sha256(path);
+  }
+  for (const file of OPTIONAL_PACKAGE_FILES) {
+    const path = join(dir, file);
+    if (await exists(path)) hashes[file] = await sha256(path);
   }
   for (const graph of graphs) {
     if (hashes[graph.file]) problems.push(...(await checkGraph(dir, graph)));
