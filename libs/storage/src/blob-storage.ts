@@ -5,7 +5,18 @@ export interface BlobInfo {
   contentType: string;
 }
 
-/** Where images and thumbnails live: local disk by default, S3 in production (DESIGN §2). */
+/** What a presigned download URL makes the store answer with. */
+export interface PresignOptions {
+  /** How long the URL works. */
+  expiresInS: number;
+  /** The name a browser saves it under (Content-Disposition: inline; filename=...). */
+  filename?: string;
+  contentType?: string;
+  /** The Cache-Control of the bytes the URL answers. */
+  cacheControl?: string;
+}
+
+/** Where images and thumbnails live: local disk by default, S3 in production (DESIGN §15). */
 export interface BlobStorage {
   put(key: string, data: Buffer | Readable): Promise<BlobInfo>;
   /** Resolves to null when the key holds nothing. */
@@ -14,6 +25,11 @@ export interface BlobStorage {
   read(key: string): Promise<Readable>;
   /** Idempotent: deleting a missing key succeeds. */
   delete(key: string): Promise<void>;
+  /**
+   * Present where clients can fetch a blob from the store itself (S3): a short-lived GET URL,
+   * so the bytes need not pass through the service. Absent on local disk: stream with `read`.
+   */
+  presignedUrl?(key: string, options: PresignOptions): Promise<string>;
 }
 
 export class BlobNotFoundError extends Error {

@@ -9,3 +9,4 @@ export * from './lemon-squeezy';
 export * from './sse';
 export * from './gallery-ingest';
 export * from './elasticsearch';
+export * from './s3-server';
