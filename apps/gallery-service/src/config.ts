@@ -16,6 +16,8 @@ const galleryEnv = {
   GALLERY_URL_SECRET: z.string().min(32, 'must have at least 32 characters').optional(),
   /** How long a signed file URL works. */
   SIGNED_URL_TTL_SECONDS: envInt(10, 7 * 86_400).default(600),
+  /** With the s3 driver: how long the presigned storage URL a file request is sent to works. */
+  DOWNLOAD_URL_TTL_SECONDS: envInt(10, 3600).default(300),
   /** How long a deleted image's files stay before the cleanup job removes them. */
   DELETED_FILES_GRACE_MS: envInt(0, 30 * 86_400_000).default(60_000),
   /** How often the cleanup job looks for such files. */
@@ -41,6 +43,7 @@ export function loadGalleryServiceConfig(env: Env) {
         // dev and test: one key per process (signed URLs die with it, which is fine there).
         urlSecret: e.GALLERY_URL_SECRET ?? randomBytes(32).toString('hex'),
         signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
+        downloadUrlTtlSeconds: e.DOWNLOAD_URL_TTL_SECONDS,
         deletedGraceMs: e.DELETED_FILES_GRACE_MS,
         cleanupIntervalMs: e.FILES_CLEANUP_INTERVAL_MS,
       },

@@ -17,6 +17,7 @@ import type { GalleryServiceConfig } from './config';
 import { GALLERY_DATABASE } from './database';
 import { BoardOwnership } from './images/board-ownership';
 import { DeletedFilesCleanup } from './images/files-cleanup';
+import { ImageFileAccess } from './images/image-file-access';
 import { ImageFileUrls } from './images/image-files';
 import { ImageFilesController } from './images/image-files.controller';
 import { ImagesController } from './images/images.controller';
@@ -62,6 +63,7 @@ export class GalleryServiceModule {
         PromptSearchRepository,
         ImagesService,
         ImageFileUrls,
+        ImageFileAccess,
         BoardsRepository,
         { provide: BoardOwnership, useExisting: BoardsRepository },
         BoardsService,

@@ -5,6 +5,12 @@ import type { Env } from '@pingvas/common';
 import { QueueNames } from '@pingvas/contracts';
 import type { TestSchema } from '@pingvas/database';
 import {
+  type BlobStorage,
+  createBlobStorage,
+  loadStorageConfig,
+  S3Storage,
+} from '@pingvas/storage';
+import {
   bootOnTestSchema,
   connectToSchema,
   type FixtureImage,
@@ -26,6 +32,8 @@ import {
 export interface GalleryStack {
   namespace: string;
   storageDir: string;
+  /** The blob store gallery-service uses (its STORAGE_DRIVER: local disk, or S3 from `extra`). */
+  storage: BlobStorage;
   users: UserServiceUnderTest;
   gallery: RunningApp;
   schema: TestSchema;
@@ -40,18 +48,24 @@ export interface GalleryStack {
   stop(): Promise<void>;
 }
 
-/** user-service and gallery-service in this process, sharing one namespace and a blob store. */
+/**
+ * user-service and gallery-service in this process, sharing one namespace and a blob store
+ * (a temporary folder; `extra` may point gallery-service at S3 instead, e.g. a TestS3Server's
+ * storageEnv, and the stack then writes the fixture PNGs there).
+ */
 export async function bootGalleryStack(extra: Env = {}): Promise<GalleryStack> {
   const namespace = uniqueName('t');
   const storageDir = await mkdtemp(join(tmpdir(), 'pingvas-gallery-'));
   const users = await bootUserService(namespace, { AUTH_RATE_LIMIT_PER_MINUTE: '10000' });
-  const gallery = await bootOnTestSchema(GALLERY_SERVICE, namespace, {
+  const galleryEnv: Env = {
     JWKS_URL: `${users.url}/.well-known/jwks.json`,
     STORAGE_DIR: storageDir,
     DELETED_FILES_GRACE_MS: '0',
     FILES_CLEANUP_INTERVAL_MS: '300',
     ...extra,
-  });
+  };
+  const gallery = await bootOnTestSchema(GALLERY_SERVICE, namespace, galleryEnv);
+  const storage = createBlobStorage(loadStorageConfig('gallery-stack', galleryEnv));
   const { sql, end } = await connectToSchema(gallery.schema.schema);
   const queue = new Queue(QueueNames.galleryIngest, {
     prefix: namespace,
@@ -61,6 +75,7 @@ export async function bootGalleryStack(extra: Env = {}): Promise<GalleryStack> {
   return {
     namespace,
     storageDir,
+    storage,
     users,
     gallery,
     schema: gallery.schema,
@@ -73,7 +88,7 @@ export async function bootGalleryStack(extra: Env = {}): Promise<GalleryStack> {
       ingestImages(
         {
           queue,
-          storageDir,
+          storage,
           ingested: async (ids) => {
             const [{ n }] = await sql<{ n: number }>(
               `SELECT count(*)::int AS n FROM "images" WHERE "id" = ANY($1)`,
@@ -90,6 +105,7 @@ export async function bootGalleryStack(extra: Env = {}): Promise<GalleryStack> {
       await end();
       await gallery.stop();
       await users.stop();
+      if (storage instanceof S3Storage) storage.close();
       await rm(storageDir, { recursive: true, force: true });
     },
   };

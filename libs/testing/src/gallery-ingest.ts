@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import {
   type GalleryIngestJob,
   GalleryIngestNames,
   galleryIngestJobId,
   imageStorageKey,
 } from '@pingvas/contracts';
+import { type BlobStorage, LocalDiskStorage } from '@pingvas/storage';
 import type { Queue } from 'bullmq';
 import sharp from 'sharp';
 import { eventually } from './infra';
@@ -25,14 +24,21 @@ export interface FixtureImage {
   createdAt?: Date;
 }
 
-export interface IngestTarget {
+export type IngestTarget = {
   /** The `gallery-ingest` queue of the gallery-service under test. */
   queue: Queue;
-  /** Its blob store, where the worker would have written the PNGs. */
-  storageDir: string;
   /** Whether every one of these images has its row yet. */
   ingested(ids: string[]): Promise<boolean>;
-}
+} & (
+  | {
+      /** Its blob store, where the worker would have written the PNGs (S3 or local disk). */
+      storage: BlobStorage;
+    }
+  | {
+      /** Its local-disk blob store's root. */
+      storageDir: string;
+    }
+);
 
 let fixturePng: Promise<Buffer> | undefined;
 
@@ -51,15 +57,14 @@ export async function ingestImages(
     .png()
     .toBuffer();
   const png = await fixturePng;
+  const storage = 'storage' in target ? target.storage : new LocalDiskStorage(target.storageDir);
   const ids: string[] = [];
   const jobs = [];
   for (const image of images) {
     const generationId = randomUUID();
     const id = randomUUID();
     const storageKey = imageStorageKey(owner.userId, generationId, 0);
-    const file = join(target.storageDir, storageKey);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, png);
+    await storage.put(storageKey, png);
     const at = (image.createdAt ?? new Date()).toISOString();
     const data: GalleryIngestJob = {
       ownerId: owner.userId,

@@ -3,49 +3,46 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Authenticated, type AuthPrincipal, OptionalUser } from '@pingvas/common';
 import type { Request, Response } from 'express';
 import { ImageFileParams, SignedFileQuery } from './image.dto';
-import type { ImageVariant } from './image-files';
-import { ImagesService } from './images.service';
+import { ImageFileAccess } from './image-file-access';
 
 /**
  * The bytes of an image and of its thumbnail: to the owner signed in, or to whoever holds a
- * signed URL that the owner had made (for `<img src>`). An image's bytes never change, so they
- * are cached privately, and revalidated by ETag.
+ * signed URL that the owner had made (for `<img src>`). With the s3 driver the answer is a 302
+ * to a short-lived presigned storage URL (the browser follows it; the redirect itself is never
+ * cached, the bytes behind it are). On local disk the bytes come from here: they never change,
+ * so they are cached privately, and revalidated by ETag.
  */
 @ApiTags('images')
 @Controller('images')
 export class ImageFilesController {
-  constructor(private readonly images: ImagesService) {}
+  constructor(private readonly files: ImageFileAccess) {}
 
   @Get(':id/:variant')
   @Authenticated({ optional: true })
   @ApiProduces('image/png', 'image/webp')
   @ApiOperation({
     summary:
-      'The PNG (file) or the 256 px WebP (thumbnail): signed in as the owner, or ?exp=&sig= from a signed URL',
+      'The PNG (file) or the 256 px WebP (thumbnail): signed in as the owner, or ?exp=&sig= from a signed URL; with S3 storage a 302 to a short-lived storage URL',
   })
-  get(
+  async get(
     @OptionalUser() caller: AuthPrincipal | undefined,
-    @Param() params: ImageFileParams,
+    @Param() { id, variant }: ImageFileParams,
     @Query() query: SignedFileQuery,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    return this.send(params.variant, caller, params.id, query, req, res);
-  }
-
-  private async send(
-    variant: ImageVariant,
-    caller: AuthPrincipal | undefined,
-    id: string,
-    query: SignedFileQuery,
-    req: Request,
-    res: Response,
-  ): Promise<void> {
-    const file = await this.images.open(id, variant, {
+    const file = await this.files.open(id, variant, {
       userId: caller?.userId,
       exp: query.exp,
       sig: query.sig,
     });
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (file.kind === 'redirect') {
+      res.setHeader('Cache-Control', 'private, no-store');
+      res.setHeader('Location', file.url);
+      res.status(302).end();
+      return;
+    }
     const etag = `"${id}-${variant}"`;
     // Only a signature that verified vouches for its expiry (an owner may send any ?exp=).
     const signedUntil = query.sig !== undefined ? query.exp : undefined;
@@ -53,7 +50,6 @@ export class ImageFilesController {
       signedUntil !== undefined ? Math.max(0, signedUntil - Math.floor(Date.now() / 1000)) : 3600;
     res.setHeader('Cache-Control', `private, max-age=${maxAge}, immutable`);
     res.setHeader('ETag', etag);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
     if (req.headers['if-none-match'] === etag) {
       file.stream.destroy();
       res.status(304).end();
@@ -61,8 +57,7 @@ export class ImageFilesController {
     }
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Length', String(file.size));
-    const ext = variant === 'file' ? 'png' : 'webp';
-    res.setHeader('Content-Disposition', `inline; filename="${id}.${ext}"`);
+    res.setHeader('Content-Disposition', `inline; filename="${file.filename}"`);
     res.status(200);
     file.stream.on('error', () => res.destroy());
     file.stream.pipe(res);

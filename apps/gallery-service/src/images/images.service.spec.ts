@@ -3,7 +3,6 @@ import { APP_CONFIG } from '@pingvas/common';
 import type { Tx } from '@pingvas/database';
 import { DataSource } from 'typeorm';
 import { SearchSync } from '../search/search-sync';
-import { BLOB_STORAGE } from '../storage.provider';
 import { BoardOwnership } from './board-ownership';
 import { ImageFileUrls } from './image-files';
 import type { ImageRow } from './image-row';
@@ -151,7 +150,6 @@ async function setup() {
         ),
       },
       { provide: SearchSync, useValue: sync },
-      { provide: BLOB_STORAGE, useValue: {} },
       {
         provide: APP_CONFIG,
         useValue: { files: { urlSecret: 'x'.repeat(32), signedUrlTtlSeconds: 600 } },

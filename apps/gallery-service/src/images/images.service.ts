@@ -1,12 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppError, decodeKeysetCursor, encodeKeysetCursor } from '@pingvas/common';
-import { BlobNotFoundError, type BlobStorage } from '@pingvas/storage';
-import type { Readable } from 'node:stream';
 import { SearchSync } from '../search/search-sync';
-import { BLOB_STORAGE } from '../storage.provider';
 import { BoardOwnership } from './board-ownership';
 import type { ImageFiltersDto, ListImagesDto, UpdateImageDto } from './image.dto';
-import { ImageFileUrls, type ImageVariant, type SignedUrls } from './image-files';
+import { ImageFileUrls, type SignedUrls } from './image-files';
 import type { ImageFilters, ImageRow } from './image-row';
 import { ImagesRepository } from './images.repository';
 
@@ -51,7 +48,6 @@ export class ImagesService {
     private readonly boards: BoardOwnership,
     private readonly sync: SearchSync,
     private readonly urls: ImageFileUrls,
-    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
   ) {}
 
   view(row: ImageRow): ImageView {
@@ -124,39 +120,5 @@ export class ImagesService {
     });
     this.sync.flush();
     return { deleted, notFound: unique.filter((id) => !deleted.includes(id)) };
-  }
-
-  /**
-   * The bytes of an image or its thumbnail, for its owner (signed in) or for a signed URL.
-   * Anyone else, a wrong or expired signature, or a deleted image: 404 alike.
-   */
-  async open(
-    id: string,
-    variant: ImageVariant,
-    proof: { userId?: string; exp?: number; sig?: string },
-  ): Promise<{ stream: Readable; size: number; contentType: string; row: ImageRow }> {
-    const [row] = await this.images.byIds([id]);
-    const allowed =
-      row &&
-      (proof.sig !== undefined
-        ? proof.exp !== undefined &&
-          this.urls.verify(variant, id, row.ownerId, proof.exp, proof.sig)
-        : proof.userId === row.ownerId);
-    if (!row || !allowed) throw new AppError('NOT_FOUND', 'No such image');
-    const key = variant === 'file' ? row.storageKey : row.thumbnailKey;
-    if (!key) throw new AppError('NOT_FOUND', 'This image has no thumbnail');
-    try {
-      const info = await this.storage.stat(key);
-      if (!info) throw new BlobNotFoundError(key);
-      return {
-        stream: await this.storage.read(key),
-        size: info.size,
-        contentType: info.contentType,
-        row,
-      };
-    } catch (err) {
-      if (err instanceof BlobNotFoundError) throw new AppError('NOT_FOUND', 'The file is gone');
-      throw err;
-    }
   }
 }
