@@ -22,6 +22,10 @@ export const SECRET_VARIABLES = [
   'LEMONSQUEEZY_API_KEY',
   'LEMONSQUEEZY_WEBHOOK_SECRET',
   'GALLERY_URL_SECRET',
+  // S3 keys where no IRSA role is at hand (a Secret such as pingvas-storage-credentials).
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
 ];
 
 const RPC_NAME = string('^([A-Za-z0-9_.:-]{1,64})?$');
@@ -62,7 +66,7 @@ export const DEFINITIONS: Record<string, Schema> = {
   env: {
     type: 'object',
     description:
-      'Plain settings, strings only. Secrets (DATABASE_URL, REDIS_URL, JWT_PRIVATE_KEYS, LEMONSQUEEZY keys, GALLERY_URL_SECRET) come through envFrom, never here.',
+      'Plain settings, strings only. Secrets (DATABASE_URL, REDIS_URL, JWT_PRIVATE_KEYS, LEMONSQUEEZY keys, GALLERY_URL_SECRET, AWS keys) come through envFrom, never here.',
     propertyNames: { pattern: '^[A-Z_][A-Z0-9_]*$', not: { enum: SECRET_VARIABLES } },
     properties: {
       APP_ENV: { enum: ['dev', 'prod'] },
@@ -72,6 +76,11 @@ export const DEFINITIONS: Record<string, Schema> = {
       RPC_NAMESPACE: RPC_NAME,
       PORT: string('^[0-9]*$'),
       JWKS_URL: string('^(https?://.+)?$'),
+      STORAGE_DRIVER: { enum: ['', 'local', 's3'] },
+      S3_BUCKET: string('^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$'),
+      S3_REGION: string('^([a-z0-9-]{2,32})?$'),
+      S3_ENDPOINT: string('^(https?://.+)?$'),
+      S3_FORCE_PATH_STYLE: { enum: ['', 'true', 'false'] },
     },
     patternProperties: {
       '_(MS|SECONDS|MINUTES|DAYS|PER_MINUTE|PER_SECOND|SIZE|CONCURRENCY)$': string('^[0-9]*$'),
