@@ -87,6 +87,8 @@ export async function bootGenerationStack(options: StackOptions = {}): Promise<G
   const models = await bootOnTestSchema(MODEL_SERVICE, namespace, {
     ...jwks,
     MODELS_DIR: modelsDir,
+    // Stored packages (storagePrefix) are validated from the blob store the worker reads.
+    STORAGE_DIR: storageDir,
     REGISTER_TINY_MODEL: 'true',
   });
   const generation = await bootOnTestSchema(GENERATION_SERVICE, namespace, {

@@ -19,6 +19,10 @@ const workerEnv = {
         return z.NEVER;
       }
     }),
+  /** Node-local folder stored model packages are downloaded into, shared by the node's workers. */
+  MODEL_CACHE_DIR: z.string().default('.var/model-cache'),
+  /** Past this many bytes, least recently used packages not in use leave the cache. */
+  MODEL_CACHE_MAX_BYTES: envInt(1, Number.MAX_SAFE_INTEGER).default(50 * 1024 ** 3),
   /** How many models stay loaded at once (least recently used are released). */
   MODEL_CACHE_SIZE: envInt(1, 16).default(2),
   /** Loaded at start; /ready answers 200 only once it runs. A name under MODELS_DIR or an absolute path. */
@@ -53,6 +57,7 @@ export function loadGpuWorkerConfig(env: Env) {
       providers: e.ORT_EXECUTION_PROVIDERS,
       cacheSize: e.MODEL_CACHE_SIZE,
       warmupModel: e.WARMUP_MODEL,
+      packageCache: { dir: e.MODEL_CACHE_DIR, maxBytes: e.MODEL_CACHE_MAX_BYTES },
     },
     worker: {
       id: e.WORKER_ID ?? `${hostname()}-${process.pid}`,

@@ -15,6 +15,7 @@ import { TierSources } from './dispatch/tier-sources';
 import { GenerationReports } from './generation/generation-reports';
 import { GenerationRunner } from './generation/generation-runner';
 import { InferenceRuntime } from './inference/inference-runtime';
+import { StoredModels } from './models/stored-models';
 import { WorkerMetrics } from './worker-metrics';
 
 /** The five tier queues as job sources, on connections that wait out a Redis restart. */
@@ -36,8 +37,9 @@ const tierSourcesProvider = {
 
 /**
  * The worker owns no tables and answers no RPC: Redis (the tier queues it takes jobs from,
- * the results queue it reports on, the live channel), its runtime, probes, and an RPC client
- * to read the tier weights from payment-service's plans.
+ * the results queue it reports on, the live channel), its runtime, probes, the node-local
+ * cache of stored model packages, and an RPC client to read the tier weights from
+ * payment-service's plans and a stored package's hashes from model-service.
  */
 @Module({})
 export class GpuWorkerModule {
@@ -52,6 +54,7 @@ export class GpuWorkerModule {
       providers: [
         WorkerMetrics,
         InferenceRuntime,
+        StoredModels,
         blobStorageProvider,
         ...GENERATION_CHANNEL_PROVIDERS,
         tierSourcesProvider,

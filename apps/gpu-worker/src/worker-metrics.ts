@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MetricsRegistry, ServiceMetrics } from '@pingvas/common';
 import type { Tier } from '@pingvas/contracts';
 import type { ProviderName } from '@pingvas/inference';
+import type { DownloadOutcome } from './models/package-cache';
 
 const JOB_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 
@@ -13,7 +14,10 @@ export interface InferenceLabels {
 
 export type JobOutcome = 'succeeded' | 'failed' | 'canceled';
 
-/** The worker's figures: jobs by tier (wait, time spent, outcome) and inference by model. */
+/**
+ * The worker's figures: jobs by tier (wait, time spent, outcome), inference by model, and the
+ * node-local model package cache (the cache's events).
+ */
 @Injectable()
 export class WorkerMetrics extends ServiceMetrics {
   private readonly wait = this.histogram<'tier'>({
@@ -50,6 +54,28 @@ export class WorkerMetrics extends ServiceMetrics {
     labelNames: ['provider'],
   });
 
+  private readonly cacheBytes = this.gauge({
+    name: 'model_cache_bytes',
+    help: 'Bytes of model packages in the node-local cache, as this worker last counted them',
+  });
+  private readonly cacheHits = this.counter({
+    name: 'model_cache_hits_total',
+    help: 'Stored model packages this worker found already in the node-local cache',
+  });
+  private readonly cacheMisses = this.counter({
+    name: 'model_cache_misses_total',
+    help: 'Stored model packages not in the node-local cache when a job needed them',
+  });
+  private readonly cacheDownloads = this.counter<'outcome'>({
+    name: 'model_cache_downloads_total',
+    help: 'Model package downloads this worker made into the node cache, by outcome',
+    labelNames: ['outcome'],
+  });
+  private readonly cacheEvictions = this.counter({
+    name: 'model_cache_evictions_total',
+    help: 'Model packages this worker removed from the node cache to stay under its size',
+  });
+
   constructor(metrics: MetricsRegistry) {
     super(metrics);
   }
@@ -76,5 +102,25 @@ export class WorkerMetrics extends ServiceMetrics {
 
   executionProvider(provider: ProviderName): void {
     this.provider.set({ provider }, 1);
+  }
+
+  modelCacheHit(): void {
+    this.cacheHits.inc();
+  }
+
+  modelCacheMiss(): void {
+    this.cacheMisses.inc();
+  }
+
+  modelDownloaded(outcome: DownloadOutcome): void {
+    this.cacheDownloads.inc({ outcome });
+  }
+
+  modelEvicted(): void {
+    this.cacheEvictions.inc();
+  }
+
+  modelCacheBytes(total: number): void {
+    this.cacheBytes.set(total);
   }
 }

@@ -118,7 +118,7 @@ class FakeRuntime implements ImageGenerator {
   constructor(private readonly afterStep: (step: number) => void = () => undefined) {}
 
   async generate(
-    _modelPath: string,
+    _model: GenerationJob['model'],
     request: GenerateRequest,
     hooks?: GenerateHooks,
   ): Promise<GenerateResult & { provider: ProviderName }> {

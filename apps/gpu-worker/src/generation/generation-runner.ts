@@ -177,7 +177,7 @@ export class GenerationRunner {
     const total = params.steps * params.count;
     const pace = new LiveProgress(this.config.worker);
     const result = await this.runtime.generate(
-      data.model.path,
+      data.model,
       {
         prompt: data.prompt,
         negativePrompt: data.negativePrompt ?? undefined,

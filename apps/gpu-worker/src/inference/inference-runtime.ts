@@ -7,6 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, ReadinessRegistry } from '@pingvas/common';
+import { type GenerationJob, modelLocationOf } from '@pingvas/contracts';
 import {
   type GenerateHooks,
   type GenerateRequest,
@@ -16,6 +17,7 @@ import {
   TextToImagePipeline,
 } from '@pingvas/inference';
 import type { GpuWorkerConfig } from '../config';
+import { StoredModels } from '../models/stored-models';
 import { WorkerMetrics } from '../worker-metrics';
 
 /**
@@ -37,6 +39,7 @@ export class InferenceRuntime implements OnApplicationBootstrap, OnApplicationSh
     @Inject(APP_CONFIG) private readonly config: GpuWorkerConfig,
     private readonly metrics: WorkerMetrics,
     private readonly readiness: ReadinessRegistry,
+    private readonly stored: StoredModels,
   ) {
     this.cache = new ModelCache(config.inference.cacheSize, config.inference.providers);
   }
@@ -55,14 +58,27 @@ export class InferenceRuntime implements OnApplicationBootstrap, OnApplicationSh
     await this.cache.clear();
   }
 
-  /** Runs one generation on the model at `modelPath` (relative to MODELS_DIR). */
-  generate(
-    modelPath: string,
+  /**
+   * Runs one generation on the job's model: a folder under MODELS_DIR, or a stored package
+   * fetched into the node's cache first and kept there (never evicted) while it runs.
+   */
+  async generate(
+    model: GenerationJob['model'],
     request: GenerateRequest,
     hooks?: GenerateHooks,
   ): Promise<GenerateResult & { provider: ProviderName }> {
-    // join, not resolve: a job's path never leaves MODELS_DIR, even if it were absolute.
-    return this.run(join(this.config.inference.modelsDir, modelPath), modelPath, request, hooks);
+    const location = modelLocationOf(model.path);
+    if (location.source === 'local') {
+      // join, not resolve: a job's path never leaves MODELS_DIR, even if it were absolute.
+      const dir = join(this.config.inference.modelsDir, location.path);
+      return this.run(dir, location.path, request, hooks);
+    }
+    const held = await this.stored.acquire(model, location.prefix);
+    try {
+      return await this.run(held.dir, model.name, request, hooks);
+    } finally {
+      await held.release();
+    }
   }
 
   private async run(
