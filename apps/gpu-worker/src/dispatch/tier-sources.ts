@@ -42,12 +42,16 @@ export class TierSources {
     await Promise.all([...this.workers.values()].map((w) => w.startStalledCheckTimer()));
   }
 
-  /** Tiers with jobs waiting now (one look at each queue, all at once). */
+  /**
+   * Tiers with jobs waiting now (one look at each queue, all at once). Delayed jobs count too:
+   * a job that threw waits out its retry backoff there, and only a take (BullMQ promotes due
+   * delayed jobs as it fetches) moves it on; a take that finds none due just comes back empty.
+   */
   async busy(): Promise<Set<Tier>> {
     const counts = await Promise.all(
       TIERS.map(async (tier) => {
-        const c = await this.queues.get(tier)!.getJobCounts('waiting', 'prioritized');
-        return [tier, (c.waiting ?? 0) + (c.prioritized ?? 0)] as const;
+        const c = await this.queues.get(tier)!.getJobCounts('waiting', 'prioritized', 'delayed');
+        return [tier, (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0)] as const;
       }),
     );
     return new Set(counts.filter(([, n]) => n > 0).map(([tier]) => tier));
