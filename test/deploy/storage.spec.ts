@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { SERVICES } from '@pingvas/contracts';
 import { loadStorageConfig } from '@pingvas/storage';
 import Ajv from 'ajv';
+import { SECURITY_HEADERS } from '../../apps/edge/src/security-headers';
 import { chartValues, readText } from './files';
 
 interface Values {
@@ -22,6 +23,11 @@ describe('blob storage in the charts (DESIGN §15: S3, a bucket per environment)
         bucket: `pingvas-${env}-images`,
         region: 'us-east-1',
       });
+      // The pages (nginx.conf has the edge's headers) may show images from the region's buckets.
+      const imgSrc = SECURITY_HEADERS['Content-Security-Policy']!.split('; ').find((d) =>
+        d.startsWith('img-src '),
+      );
+      expect(imgSrc?.split(' ')).toContain(`https://*.s3.${values.env.S3_REGION}.amazonaws.com`);
       expect(values.persistence ?? {}).not.toHaveProperty('storage');
       expect(values.worker?.persistence ?? {}).not.toHaveProperty('storage');
       // Keys only from an optional Secret (IRSA otherwise), never in values.

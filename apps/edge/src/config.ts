@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type Env, envInt, envUrl, loadServiceConfig } from '@pingvas/common';
 import { SERVICE_KEYS, SERVICES, type ServiceKey, WEB } from '@pingvas/contracts';
+import { loadStorageConfig, presignedUrlOrigin } from '@pingvas/storage';
 import { z } from 'zod';
 
 /** `USER_SERVICE` for `user-service`: the prefix of `<NAME>_URL` and `<NAME>_PORT`. */
@@ -48,8 +49,12 @@ export function loadEdgeConfig(env: Env) {
         return [key, String(url ?? `http://127.0.0.1:${port}`).replace(/\/$/, '')];
       }),
     ) as Record<ServiceKey, string>;
+    // `npm start` gives every process the same storage variables: with S3_ENDPOINT (MinIO) the
+    // pages may show images from there.
+    const storageOrigin = presignedUrlOrigin(loadStorageConfig(WEB.name, env));
     return {
       webDist: e.WEB_DIST ?? join(repositoryRoot(__dirname), 'apps', 'web', 'dist'),
+      imageSources: storageOrigin ? [storageOrigin] : [],
       upstreams,
       docsTimeoutMs: e.DOCS_TIMEOUT_MS,
     };

@@ -57,7 +57,7 @@ export function createEdgeApp(config: EdgeConfig, logger: pino.Logger): Express 
     sendError(req, res, 404, 'NOT_FOUND', `No service answers ${API_BASE}${req.path}`),
   );
 
-  app.use(securityHeaders);
+  app.use(securityHeaders(config.imageSources));
   app.use(apiDocs(config));
   app.use(...webApp(config.webDist));
   app.use((req: Request, res: Response) =>

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { API_ROUTES, type ServiceKey, SERVICE_KEYS, SERVICES } from '@pingvas/contracts';
 import request from 'supertest';
-import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../src/security-headers';
+import {
+  CONTENT_SECURITY_POLICY,
+  SECURITY_HEADERS,
+  STORAGE_IMAGE_SOURCE,
+} from '../src/security-headers';
 import { type RunningEdge, startBuiltEdge } from './edge-process';
 import { type StubService, startStubService } from './stub-service';
 
@@ -140,7 +144,7 @@ describe('the edge (npm start’s web origin): the app, the API by the route tab
       },
     );
 
-    it('has a CSP that allows no inline script and no framing, and images from data: and blob:', () => {
+    it('has a CSP that allows no inline script and no framing, and images from data:, blob: and S3', () => {
       const directives = Object.fromEntries(
         CONTENT_SECURITY_POLICY.split(';').map((d) => {
           const [name, ...sources] = d.trim().split(/\s+/);
@@ -149,7 +153,7 @@ describe('the edge (npm start’s web origin): the app, the API by the route tab
       );
       expect(directives['script-src']).toEqual(["'self'"]);
       expect(directives['frame-ancestors']).toEqual(["'none'"]);
-      expect(directives['img-src']).toEqual(["'self'", 'data:', 'blob:']);
+      expect(directives['img-src']).toEqual(["'self'", 'data:', 'blob:', STORAGE_IMAGE_SOURCE]);
       expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval/);
     });
 

@@ -1,7 +1,7 @@
 import { ConfigError } from '@pingvas/common';
 import { LocalDiskStorage } from './local-disk.storage';
 import { S3Storage } from './s3.storage';
-import { createBlobStorage, loadStorageConfig } from './storage-config';
+import { createBlobStorage, loadStorageConfig, presignedUrlOrigin } from './storage-config';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -51,5 +51,18 @@ describe('loadStorageConfig', () => {
         S3_KEY_PREFIX: '../up',
       }).sort(),
     ).toEqual(['S3_BUCKET', 'S3_ENDPOINT', 'S3_FORCE_PATH_STYLE', 'S3_KEY_PREFIX']);
+  });
+
+  it('names the origin presigned URLs point at where it is not AWS (for the pages’ CSP)', () => {
+    const s3 = { STORAGE_DRIVER: 's3', S3_BUCKET: 'pingvas-dev-images' };
+    const origin = (env: Record<string, string>) => presignedUrlOrigin(loadStorageConfig('p', env));
+    expect(origin({})).toBeUndefined();
+    expect(origin(s3)).toBeUndefined();
+    expect(
+      origin({ ...s3, S3_ENDPOINT: 'http://127.0.0.1:9000/', S3_FORCE_PATH_STYLE: 'true' }),
+    ).toBe('http://127.0.0.1:9000');
+    expect(origin({ ...s3, S3_ENDPOINT: 'https://objects.example.com' })).toBe(
+      'https://*.objects.example.com',
+    );
   });
 });

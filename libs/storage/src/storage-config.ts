@@ -66,6 +66,16 @@ export function loadStorageConfig(processName: string, env: Env): StorageConfig 
   return parseEnv(processName, storageEnvSchema, env);
 }
 
+/**
+ * The origin a browser is sent to for a presigned URL, where it is not AWS's own (an S3_ENDPOINT
+ * such as MinIO's: `http://127.0.0.1:9000`, or `http://*.host` for virtual-hosted buckets).
+ */
+export function presignedUrlOrigin(config: StorageConfig): string | undefined {
+  if (config.driver !== 's3' || !config.endpoint) return undefined;
+  const url = new URL(config.endpoint);
+  return config.forcePathStyle ? url.origin : `${url.protocol}//*.${url.host}`;
+}
+
 export function createBlobStorage(config: StorageConfig): BlobStorage {
   if (config.driver === 's3') {
     return new S3Storage(config);
