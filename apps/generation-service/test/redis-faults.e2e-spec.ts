@@ -9,10 +9,10 @@ import {
 } from '@pingvas/contracts';
 import {
   checkRedisPersistence,
-  NamespacedRedisClient,
   NO_AOF_WARNING,
   redisOptionsFromUrl,
   RpcClient,
+  StreamRpcClient,
 } from '@pingvas/messaging';
 import { eventually, readEvents, sparePort, TestRedisServer } from '@pingvas/testing';
 import { Queue } from 'bullmq';
@@ -132,7 +132,7 @@ describe('a Redis restart without persistence, under traffic', () => {
   });
 
   it('keeps a SUBSCRIBE sent during the reconnect handshake from failing the RPC subscriber connection', async () => {
-    const client = new NamespacedRedisClient({ ...redisOptionsFromUrl(redis.url), namespace: 't' });
+    const client = new StreamRpcClient({ ...redisOptionsFromUrl(redis.url), namespace: 't' });
     await client.connect();
     const [, sub] = client.unwrap<[Redis, Redis]>();
     const errors: Error[] = [];

@@ -7,11 +7,12 @@ import { JobHandlers } from './jobs/job-handlers';
 import { QueueErrorLog } from './queue-errors';
 import { RedisReadiness } from './redis-readiness';
 import { RedisRevokedSessions } from './revoked-sessions';
+import { RpcMetrics } from './rpc/rpc-metrics';
 import { RpcClient } from './rpc-client';
 import { RpcRequestContextInterceptor } from './rpc-server';
 
 /**
- * Redis for a process: the RPC client, BullMQ's shared connection settings (key prefix per
+ * Redis for a process: the RPC client and the RPC metrics of both sides, BullMQ's shared connection settings (key prefix per
  * environment, or per test file), an error listener on every queue and worker, the boot check
  * of job handlers, and the `redis` readiness check.
  */
@@ -39,6 +40,7 @@ export class MessagingModule {
       ],
       providers: [
         ...rpc,
+        RpcMetrics,
         RedisReadiness,
         // The shared guard (libs/common) reads closed sign-ins through its port.
         RedisRevokedSessions,
@@ -47,7 +49,7 @@ export class MessagingModule {
         JobHandlers,
         { provide: APP_INTERCEPTOR, useClass: RpcRequestContextInterceptor },
       ],
-      exports: [...rpc, BullModule, RedisRevokedSessions, RevokedSessions],
+      exports: [...rpc, RpcMetrics, BullModule, RedisRevokedSessions, RevokedSessions],
     };
   }
 }

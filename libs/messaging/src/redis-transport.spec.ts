@@ -1,93 +1,92 @@
 import { Logger } from '@nestjs/common';
-import { RedisContext } from '@nestjs/microservices';
-import { type default as Redis, ReplyError } from 'ioredis';
-import { NamespacedRedisClient, NamespacedRedisServer } from './redis-transport';
+import Redis, { ReplyError } from 'ioredis';
+import { firstValueFrom } from 'rxjs';
+import { StreamRpcClient, StreamRpcServer } from './redis-transport';
 
 // Nothing listens on port 1: the clients exist and retry, and no test needs a Redis.
 const OPTIONS = { host: '127.0.0.1', port: 1, namespace: 'spec' };
-const REFUSED =
-  "ERR Can't execute 'info': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
-
-/** Gives the tests Nest's teardown of a finished request, which the transport overrides. */
-class ClientUnderTest extends NamespacedRedisClient {
-  endRequestOn(channel: string): void {
-    this.subscriptionsCount.set(channel, 1);
-    this.unsubscribeFromChannel(channel);
-  }
-}
 
 /** Lets the microtasks (and so any unhandled rejection) run before asserting. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('the RPC transport over Redis', () => {
   let warn: jest.SpyInstance;
-  let error: jest.SpyInstance;
 
   // The clients' reconnect attempts to port 1 would log for the whole file.
   beforeAll(() => Logger.overrideLogger(false));
 
   beforeEach(() => {
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
   });
 
   afterEach(() => jest.restoreAllMocks());
 
-  it('creates the client’s subscriber connection without the ready check, its publisher with it', async () => {
-    const client = new ClientUnderTest(OPTIONS);
+  it('creates the client’s reply subscriber without the ready check, its command connection with it', async () => {
+    const client = new StreamRpcClient(OPTIONS);
     void client.connect().catch(() => undefined);
-    const [pub, sub] = client.unwrap<[Redis, Redis]>();
+    const [commands, sub] = client.unwrap<[Redis, Redis]>();
     expect(sub.options.enableReadyCheck).toBe(false);
-    expect(pub.options.enableReadyCheck).toBe(true);
+    expect(commands.options.enableReadyCheck).toBe(true);
     await client.close();
   });
 
-  it('creates the server’s subscriber connection without the ready check, its publisher with it', async () => {
-    const server = new NamespacedRedisServer(OPTIONS);
+  it('reads each served service’s stream on a connection of its own', async () => {
+    const server = new StreamRpcServer(OPTIONS);
+    server.addHandler('payment.credits.reserve', async () => 'ok');
+    server.addHandler('payment.system.ping', async () => 'pong');
+    server.addHandler('test.fail.silent', async () => 'never');
     server.listen(() => undefined);
-    const [pub, sub] = server.unwrap<[Redis, Redis]>();
-    expect(sub.options.enableReadyCheck).toBe(false);
-    expect(pub.options.enableReadyCheck).toBe(true);
+    const [commands, ...readers] = server.unwrap<Redis[]>();
+    expect(readers.map((r) => r.options.connectionName)).toEqual([
+      'rpc-reader-payment',
+      'rpc-reader-test',
+    ]);
+    expect(readers).not.toContain(commands);
     await server.close();
   });
 
-  it('logs a reply channel’s UNSUBSCRIBE that Redis refuses instead of leaving it unhandled', async () => {
-    const client = new ClientUnderTest(OPTIONS);
+  it('refuses to start with an event handler: events every replica must see are not RPC', () => {
+    const server = new StreamRpcServer(OPTIONS);
+    server.addHandler('gallery.image.added', async () => undefined, true);
+    const callback = jest.fn();
+    server.listen(callback);
+    expect(callback).toHaveBeenCalledWith(expect.objectContaining({ message: expect.any(String) }));
+  });
+
+  it('fails a request whose send Redis refuses instead of leaving it unhandled', async () => {
+    const client = new StreamRpcClient(OPTIONS);
     void client.connect().catch(() => undefined);
-    const [, sub] = client.unwrap<[Redis, Redis]>();
-    jest.spyOn(sub, 'unsubscribe').mockRejectedValue(new ReplyError(REFUSED));
-    client.endRequestOn('spec:user.system.ping.reply');
-    await settle();
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining(REFUSED));
+    const [commands] = client.unwrap<[Redis, Redis]>();
+    // As if connected: the send itself is what Redis refuses.
+    jest.spyOn(client, 'connect').mockResolvedValue(undefined);
+    jest.spyOn(commands, 'evalsha').mockRejectedValue(new ReplyError('ERR refused'));
+    await expect(
+      firstValueFrom(client.send('user.system.ping', {}, { timeoutMs: 1000 })),
+    ).rejects.toThrow('ERR refused');
     await client.close();
   });
 
-  it('logs a request channel’s SUBSCRIBE that Redis refuses instead of leaving it unhandled', async () => {
-    const server = new NamespacedRedisServer(OPTIONS);
+  it('logs a read of its stream that Redis refuses instead of leaving it unhandled', async () => {
+    // The read loop starts inside listen(): the first read is refused, later ones find nothing.
+    jest
+      .spyOn(Redis.prototype, 'xreadgroup')
+      .mockRejectedValueOnce(new ReplyError('ERR refused'))
+      .mockImplementation(() => new Promise((resolve) => setTimeout(() => resolve([]), 20)));
+    const server = new StreamRpcServer(OPTIONS);
     server.addHandler('user.system.ping', async () => 'pong');
-    jest.spyOn(server, 'start').mockImplementation((callback) => callback());
     server.listen(() => undefined);
-    const [pub, sub] = server.unwrap<[Redis, Redis]>();
-    jest.spyOn(sub, 'subscribe').mockRejectedValue(new ReplyError(REFUSED));
-    server.bindEvents(sub, pub);
-    await settle();
-    expect(error).toHaveBeenCalledWith(expect.stringContaining('spec:user.system.ping'));
-    await server.close();
-  });
-
-  it('logs a reply it cannot publish instead of leaving it unhandled', async () => {
-    const server = new NamespacedRedisServer(OPTIONS);
-    server.listen(() => undefined);
-    const [pub] = server.unwrap<[Redis, Redis]>();
-    jest.spyOn(pub, 'publish').mockRejectedValue(new Error('Connection is closed.'));
-    const reply = server.getPublisher(
-      pub,
-      'spec:user.system.ping',
-      'id-1',
-      new RedisContext(['x']),
-    );
-    await expect(reply({ response: 'pong' })).resolves.toBeUndefined();
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('Connection is closed.'));
+    await eventuallyLogged(warn, 'ERR refused');
     await server.close();
   });
 });
+
+/** Polls the spy: the server's read loop runs on its own. */
+async function eventuallyLogged(spy: jest.SpyInstance, text: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (spy.mock.calls.some(([m]) => String(m).includes(text))) return;
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`"${text}" never logged`);
+}

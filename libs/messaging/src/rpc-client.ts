@@ -3,13 +3,21 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
+  Optional,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type BaseConfig, currentRequestId } from '@pingvas/common';
-import type { RpcEnvelope, RpcPattern, RpcRequest, RpcResponse } from '@pingvas/contracts';
-import { firstValueFrom, timeout } from 'rxjs';
+import {
+  isRpcErrorPayload,
+  type RpcEnvelope,
+  type RpcPattern,
+  type RpcRequest,
+  type RpcResponse,
+} from '@pingvas/contracts';
+import { firstValueFrom, TimeoutError } from 'rxjs';
 import { redisOptionsFromUrl } from './redis-options';
-import { NamespacedRedisClient } from './redis-transport';
+import { NO_SUBSCRIBER, StreamRpcClient } from './redis-transport';
+import { type RpcClientOutcome, RpcMetrics } from './rpc/rpc-metrics';
 import { rpcFailure } from './rpc-errors';
 
 export interface SendOptions {
@@ -17,19 +25,31 @@ export interface SendOptions {
   timeoutMs?: number;
 }
 
+function outcomeOf(err: unknown): RpcClientOutcome {
+  if (err === NO_SUBSCRIBER) return 'no_listener';
+  if (err instanceof TimeoutError) return 'timeout';
+  return isRpcErrorPayload(err) ? 'error' : 'unavailable';
+}
+
 /**
- * The one way a service calls another: typed by `RpcContract`, always bounded by a timeout,
- * carrying the current request id, and failing with an AppError the HTTP edge understands.
+ * The one way a service calls another: typed by `RpcContract`, always bounded by a timeout
+ * (the request's deadline too), carrying the current request id, counted in RpcMetrics, and
+ * failing with an AppError the HTTP edge understands.
  */
 @Injectable()
 export class RpcClient implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RpcClient.name);
-  private readonly client: NamespacedRedisClient;
+  private readonly client: StreamRpcClient;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: BaseConfig) {
-    this.client = new NamespacedRedisClient({
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: BaseConfig,
+    // MessagingModule provides it; a test that builds a client by hand may leave it out.
+    @Optional() private readonly metrics?: RpcMetrics,
+  ) {
+    this.client = new StreamRpcClient({
       ...redisOptionsFromUrl(config.redis.url),
       namespace: config.rpc.namespace,
+      timeoutMs: config.rpc.timeoutMs,
     });
   }
 
@@ -50,11 +70,16 @@ export class RpcClient implements OnApplicationBootstrap, OnApplicationShutdown 
   ): Promise<RpcResponse<P>> {
     const timeoutMs = options.timeoutMs ?? this.config.rpc.timeoutMs;
     const envelope: RpcEnvelope<RpcRequest<P>> = { requestId: currentRequestId(), payload };
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     try {
-      return await firstValueFrom(
-        this.client.send<RpcResponse<P>>(pattern, envelope).pipe(timeout(timeoutMs)),
+      const answer = await firstValueFrom(
+        this.client.send<RpcResponse<P>>(pattern, envelope, { timeoutMs }),
       );
+      this.metrics?.called(pattern, 'ok', seconds());
+      return answer;
     } catch (err) {
+      this.metrics?.called(pattern, outcomeOf(err), seconds());
       throw rpcFailure(pattern, err, timeoutMs);
     }
   }

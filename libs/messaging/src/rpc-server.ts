@@ -12,13 +12,19 @@ import { PinoLogger } from 'nestjs-pino';
 import { Store, storage } from 'nestjs-pino/storage';
 import { Observable } from 'rxjs';
 import { redisOptionsFromUrl } from './redis-options';
-import { NamespacedRedisServer } from './redis-transport';
+import { StreamRpcServer } from './redis-transport';
+import type { RpcServerObserver } from './rpc/rpc-metrics';
 
-export function rpcServerStrategy(config: BaseConfig): CustomStrategy {
+/** The process's RPC server: its replica of each service it serves, counted in `observer`. */
+export function rpcServerStrategy(
+  config: BaseConfig,
+  observer?: RpcServerObserver,
+): CustomStrategy {
   return {
-    strategy: new NamespacedRedisServer({
+    strategy: new StreamRpcServer({
       ...redisOptionsFromUrl(config.redis.url),
       namespace: config.rpc.namespace,
+      observer,
     }),
   };
 }

@@ -1,10 +1,11 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { type BaseConfig, createHttpApp, listen } from '@pingvas/common';
+import { RpcMetrics } from './rpc/rpc-metrics';
 import { rpcServerStrategy } from './rpc-server';
 
 /**
  * Starts one of the five services as a hybrid app (DESIGN §1): REST under `/api/v1` on its
- * port, and its RPC handlers on the namespaced Redis transport.
+ * port, and its RPC handlers on the load-balanced Redis Streams transport.
  */
 export async function startService(
   module: DynamicModule,
@@ -12,7 +13,8 @@ export async function startService(
 ): Promise<INestApplication> {
   const app = await createHttpApp(module, config, { docsTitle: `Pingvas ${config.processName}` });
   // The RPC side shares the app's global pipe, filter and interceptor (APP_* providers).
-  app.connectMicroservice(rpcServerStrategy(config), { inheritAppConfig: true });
+  const metrics = app.get(RpcMetrics, { strict: false });
+  app.connectMicroservice(rpcServerStrategy(config, metrics), { inheritAppConfig: true });
   await app.startAllMicroservices();
   await listen(app, config);
   return app;
