@@ -65,6 +65,10 @@ describe('monitoring reads only metrics that exist', () => {
       'inference_duration_seconds_count',
       'credits_captured_total',
       'active_users',
+      'rpc_client_requests_total',
+      'rpc_client_duration_seconds_bucket',
+      'rpc_server_requests_total',
+      'rpc_server_duration_seconds_bucket',
     ])
       expect([name, exported.has(name)]).toEqual([name, true]);
   });
