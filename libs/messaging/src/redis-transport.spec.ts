@@ -68,7 +68,8 @@ describe('the RPC transport over Redis', () => {
   });
 
   it('logs a read of its stream that Redis refuses instead of leaving it unhandled', async () => {
-    // The read loop starts inside listen(): the first read is refused, later ones find nothing.
+    // Reading starts once the group exists: the first read is refused, later ones find nothing.
+    jest.spyOn(Redis.prototype, 'xgroup').mockResolvedValue('OK');
     jest
       .spyOn(Redis.prototype, 'xreadgroup')
       .mockRejectedValueOnce(new ReplyError('ERR refused'))

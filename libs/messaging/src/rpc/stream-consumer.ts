@@ -80,8 +80,13 @@ export class StreamConsumer {
   /** Resolves once the group exists and the first heartbeat is in; never while Redis is away. */
   start(): Promise<void> {
     const { tuning } = this.p;
-    const first = this.ensureGroup().then(() => this.beat());
-    void this.readLoop();
+    const group = this.ensureGroup();
+    // Reading before the group exists would only fail with NOGROUP and retry later.
+    void group.then(
+      () => this.readLoop(),
+      () => this.readLoop(),
+    );
+    const first = group.then(() => this.beat());
     this.timers.push(
       setInterval(() => void this.beat(), tuning.heartbeatMs),
       setInterval(() => void this.tick(), tuning.tickMs),
@@ -98,7 +103,8 @@ export class StreamConsumer {
     this.stopping = true;
     this.wake?.();
     // Its pending read fails with the connection (or, while Redis is away, is dropped with it).
-    this.p.reader.disconnect();
+    // (ioredis arms a 2 s timer on each disconnect(); an ended connection would keep it.)
+    if (this.p.reader.status !== 'end') this.p.reader.disconnect();
     if (this.p.commands.status === 'ready')
       await this.p.commands.zrem(this.p.keys.replicas, this.p.consumer).catch(() => undefined);
     const until = Date.now() + graceMs;
