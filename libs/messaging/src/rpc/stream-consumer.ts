@@ -220,6 +220,8 @@ export class StreamConsumer {
       if (expired.length > 0) await this.settle(...expired);
       const held = [...this.held.keys()];
       // XCLAIM to itself resets the idle time, so no other replica takes what this one runs.
+      // (One stalled past minIdleMs may lose an entry and take it back here: both then run
+      // it, as a retry would; commands are idempotent by key, DESIGN §9.)
       if (held.length > 0)
         await commands.xclaim(keys.stream, group, consumer, 0, ...held, 'JUSTID');
       const room = tuning.maxInFlight - this.held.size;
