@@ -1,4 +1,5 @@
 import { reconnectDelay, reconnectOnReadOnly, redisOptionsFromUrl } from './redis-options';
+import { FailoverFollowingConnector } from './sentinel-connector';
 
 describe('redisOptionsFromUrl', () => {
   it('reads host, port, DB index and credentials', () => {
@@ -38,6 +39,7 @@ describe('redisOptionsFromUrl', () => {
       password: 'p@ss',
       sentinelPassword: 's:cret',
       failoverDetector: true,
+      Connector: FailoverFollowingConnector,
     });
     // ioredis takes the primary's address from the Sentinels, never from host/port.
     expect(options).not.toHaveProperty('host');

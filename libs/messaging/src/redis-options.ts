@@ -1,5 +1,6 @@
 import { parseRedisUrl, RedisUrlError, type RedisTarget } from '@pingvas/common';
 import type { RedisOptions } from 'ioredis';
+import { FailoverFollowingConnector } from './sentinel-connector';
 
 /** Reconnect forever: 100 ms doubling to 2 s between tries (DESIGN §9: no manual restarts). */
 export function reconnectDelay(attempt: number): number {
@@ -35,7 +36,7 @@ export type RedisConnection = Pick<
   | 'sentinelTLS'
   | 'enableTLSForSentinelMode'
   | 'failoverDetector'
-  | 'sentinelReconnectStrategy'
+  | 'Connector'
   | 'reconnectOnError'
 >;
 
@@ -68,10 +69,11 @@ export function redisOptionsFromUrl(url: string): RedisConnection {
     ...(target.sentinelUsername ? { sentinelUsername: target.sentinelUsername } : {}),
     ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
     ...(tls ? { sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
-    // Drop the connection on +switch-master, so no client keeps writing to an old primary
-    // (Sentinel also kills clients of the instances it reconfigures, if it can reach them).
+    // Reconnect (and ask the Sentinels again) when a failover ends, not seconds later when
+    // Sentinel demotes the old primary and kills its clients; a write that still meets the
+    // demoted primary reconnects on READONLY.
     failoverDetector: true,
-    sentinelReconnectStrategy: reconnectDelay,
+    Connector: FailoverFollowingConnector,
     reconnectOnError: reconnectOnReadOnly,
   };
 }
