@@ -18,6 +18,7 @@ const envFromRefs: Schema = { type: 'array', items: ref('envFromRef') };
 export const SECRET_VARIABLES = [
   'DATABASE_URL',
   'REDIS_URL',
+  'REDIS_SENTINEL_PASSWORD',
   'JWT_PRIVATE_KEYS',
   'LEMONSQUEEZY_API_KEY',
   'LEMONSQUEEZY_WEBHOOK_SECRET',
@@ -66,7 +67,7 @@ export const DEFINITIONS: Record<string, Schema> = {
   env: {
     type: 'object',
     description:
-      'Plain settings, strings only. Secrets (DATABASE_URL, REDIS_URL, JWT_PRIVATE_KEYS, LEMONSQUEEZY keys, GALLERY_URL_SECRET, AWS keys) come through envFrom, never here.',
+      'Plain settings, strings only. Secrets (DATABASE_URL, REDIS_URL, REDIS_SENTINEL_PASSWORD, JWT_PRIVATE_KEYS, LEMONSQUEEZY keys, GALLERY_URL_SECRET, AWS keys) come through envFrom, never here.',
     propertyNames: { pattern: '^[A-Z_][A-Z0-9_]*$', not: { enum: SECRET_VARIABLES } },
     properties: {
       APP_ENV: { enum: ['dev', 'prod'] },
@@ -76,6 +77,10 @@ export const DEFINITIONS: Record<string, Schema> = {
       RPC_NAMESPACE: RPC_NAME,
       PORT: string('^[0-9]*$'),
       JWKS_URL: string('^(https?://.+)?$'),
+      REDIS_SENTINELS: string(
+        '^([A-Za-z0-9_.-]+(:[0-9]{1,5})?( *, *[A-Za-z0-9_.-]+(:[0-9]{1,5})?)*)?$',
+      ),
+      REDIS_SENTINEL_NAME: string('^([A-Za-z0-9_.-]{1,64})?$'),
       STORAGE_DRIVER: { enum: ['', 'local', 's3'] },
       S3_BUCKET: string('^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$'),
       S3_REGION: string('^([a-z0-9-]{2,32})?$'),

@@ -10,14 +10,14 @@ generation-service fills and reports back to it, so both ship and roll back toge
 
 {{/*
 The worker's plain environment: the settings it must share with generation-service (APP_ENV,
-DB_SCHEMA, QUEUE_PREFIX, RPC_NAMESPACE, the blob store's STORAGE_DRIVER and S3_*, ...) come
+DB_SCHEMA, QUEUE_PREFIX, RPC_NAMESPACE, the Sentinels (REDIS_SENTINELS, REDIS_SENTINEL_NAME), the blob store's STORAGE_DRIVER and S3_*, ...) come
 from the chart's `env`, so the worker can never read another environment's queues nor write
 another environment's bucket; `worker.env` adds and overrides the rest. Rendered
 as YAML (include cannot return a dict).
 */}}
 {{- define "generation-service.worker.env" -}}
 {{- $env := dict -}}
-{{- range $k := list "APP_ENV" "DB_SCHEMA" "QUEUE_PREFIX" "RPC_NAMESPACE" "RPC_TIMEOUT_MS" "LOG_LEVEL" "SHUTDOWN_TIMEOUT_MS" "JWKS_URL" "JWT_ISSUER" "JWT_AUDIENCE" "STORAGE_DRIVER" "S3_BUCKET" "S3_REGION" "S3_ENDPOINT" "S3_FORCE_PATH_STYLE" "S3_KEY_PREFIX" -}}
+{{- range $k := list "APP_ENV" "DB_SCHEMA" "QUEUE_PREFIX" "RPC_NAMESPACE" "RPC_TIMEOUT_MS" "REDIS_SENTINELS" "REDIS_SENTINEL_NAME" "LOG_LEVEL" "SHUTDOWN_TIMEOUT_MS" "JWKS_URL" "JWT_ISSUER" "JWT_AUDIENCE" "STORAGE_DRIVER" "S3_BUCKET" "S3_REGION" "S3_ENDPOINT" "S3_FORCE_PATH_STYLE" "S3_KEY_PREFIX" -}}
 {{- if hasKey $.Values.env $k -}}
 {{- $_ := set $env $k (get $.Values.env $k) -}}
 {{- end -}}
