@@ -1,4 +1,4 @@
-import { type Env, envInt, loadServiceConfig } from '@pingvas/common';
+import { ConfigError, type Env, envBool, envInt, loadServiceConfig } from '@pingvas/common';
 import { SERVICES } from '@pingvas/contracts';
 import { z } from 'zod';
 
@@ -11,12 +11,28 @@ const userEnv = {
   JWT_PRIVATE_KEYS_FILE: z.string().optional(),
   /** dev/test only: where a key pair is generated once and kept across restarts. */
   JWT_KEYS_DIR: z.string().default('.var/keys'),
+  /**
+   * Refuse that generated key (the charts set it): a key on one machine's disk signs tokens the
+   * other replicas' JWKS do not hold, and a rolling update or a new node signs everyone out.
+   */
+  JWT_SHARED_KEYS: envBool().default('false'),
   ADMIN_EMAILS: z.string().default(''),
   AUTH_RATE_LIMIT_PER_MINUTE: envInt(1, 10_000).default(10),
 };
 
 export function loadUserServiceConfig(env: Env) {
-  return loadServiceConfig(SERVICES.user.name, SERVICES.user.port, env, userEnv, (e) => {
+  const { name } = SERVICES.user;
+  return loadServiceConfig(name, SERVICES.user.port, env, userEnv, (e) => {
+    // (APP_ENV=prod without keys is refused by the key ring, as before.)
+    if (e.JWT_SHARED_KEYS && !e.JWT_PRIVATE_KEYS && !e.JWT_PRIVATE_KEYS_FILE) {
+      throw new ConfigError(name, [
+        {
+          variable: 'JWT_PRIVATE_KEYS',
+          problem:
+            'is required with JWT_SHARED_KEYS=true (or JWT_PRIVATE_KEYS_FILE): every replica signs with the same keys',
+        },
+      ]);
+    }
     const adminEmails: ReadonlySet<string> = new Set(
       e.ADMIN_EMAILS.split(',')
         .map((s) => s.trim().toLowerCase())
