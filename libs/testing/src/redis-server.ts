@@ -12,6 +12,8 @@ import { eventually, sparePort } from './infra';
  */
 export class TestRedisServer {
   private process?: ChildProcess;
+  /** Its working directory: a replica writes the RDB it syncs from its primary there. */
+  private dataDir?: string;
 
   /** `options.config`: a config file to read first; `options.args`: more flags (`--replicaof …`, `--sentinel`). */
   constructor(
@@ -24,7 +26,10 @@ export class TestRedisServer {
   }
 
   async start(): Promise<void> {
+    this.dataDir ??= await mkdtemp(join(tmpdir(), `pingvas-redis-${this.port}-`));
     const flags = [
+      '--dir',
+      this.dataDir,
       '--port',
       String(this.port),
       '--bind',
@@ -50,11 +55,14 @@ export class TestRedisServer {
 
   async stop(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
-    await exited;
+    if (child && child.exitCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await exited;
+    }
     this.process = undefined;
+    if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+    this.dataDir = undefined;
   }
 
   /** A raw RESP PING over TCP: no client library, so no reconnect timers outlive the probe. */
