@@ -3,6 +3,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG, type BaseConfig, RevokedSessions } from '@pingvas/common';
 import { reconnectDelay, redisOptionsFromUrl } from './redis-options';
+import { ApiKeyRevocations } from './api-key-revocations';
 import { JobHandlers } from './jobs/job-handlers';
 import { QueueErrorLog } from './queue-errors';
 import { RedisReadiness } from './redis-readiness';
@@ -47,9 +48,17 @@ export class MessagingModule {
         { provide: RevokedSessions, useExisting: RedisRevokedSessions },
         QueueErrorLog,
         JobHandlers,
+        ApiKeyRevocations,
         { provide: APP_INTERCEPTOR, useClass: RpcRequestContextInterceptor },
       ],
-      exports: [...rpc, RpcMetrics, BullModule, RedisRevokedSessions, RevokedSessions],
+      exports: [
+        ...rpc,
+        RpcMetrics,
+        BullModule,
+        RedisRevokedSessions,
+        RevokedSessions,
+        ApiKeyRevocations,
+      ],
     };
   }
 }

@@ -1,11 +1,32 @@
 import type { BaseConfig } from '@pingvas/common';
+import type { ApiKeyRevocations } from './api-key-revocations';
 import { RpcApiKeyVerifier } from './rpc-api-key.verifier';
 import type { RpcClient } from './rpc-client';
+
+/** Stands in for the pub/sub channel: `revoke()` plays user-service's announcement. */
+class FakeRevocations {
+  private listener?: (keyId: string) => void;
+
+  listen(listener: (keyId: string) => void): void {
+    this.listener = listener;
+  }
+
+  revoke(keyId: string): void {
+    this.listener?.(keyId);
+  }
+}
 
 function setup(cacheMs = 60_000) {
   const rpc = { send: jest.fn() };
   const config = { auth: { apiKeyCacheMs: cacheMs } } as BaseConfig;
-  return { sut: new RpcApiKeyVerifier(rpc as unknown as RpcClient, config), mocks: { rpc } };
+  const revocations = new FakeRevocations();
+  const sut = new RpcApiKeyVerifier(
+    rpc as unknown as RpcClient,
+    config,
+    revocations as unknown as ApiKeyRevocations,
+  );
+  sut.onApplicationBootstrap();
+  return { sut, mocks: { rpc, revocations } };
 }
 
 describe('RpcApiKeyVerifier', () => {
@@ -35,6 +56,20 @@ describe('RpcApiKeyVerifier', () => {
     jest.setSystemTime(1_000_000 + 61_000);
     await expect(sut.verify('pv_a')).resolves.toBeNull();
     expect(mocks.rpc.send).toHaveBeenCalledTimes(2);
+  });
+
+  it('asks again at once for a key whose revocation was announced, and only for that key', async () => {
+    const { sut, mocks } = setup(60_000);
+    mocks.rpc.send.mockImplementation((_pattern: string, { secret }: { secret: string }) =>
+      Promise.resolve({ valid: true, userId: 'u1', role: 'user', keyId: `k-${secret}` }),
+    );
+    await sut.verify('pv_a');
+    await sut.verify('pv_b');
+    mocks.revocations.revoke('k-pv_a');
+    mocks.rpc.send.mockResolvedValueOnce({ valid: false });
+    await expect(sut.verify('pv_a')).resolves.toBeNull();
+    await expect(sut.verify('pv_b')).resolves.not.toBeNull();
+    expect(mocks.rpc.send).toHaveBeenCalledTimes(3);
   });
 
   it('does not cache a failed call, so an outage does not lock a key out', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   API_KEY_MAX_LENGTH,
   ApiKeyVerifier,
@@ -7,6 +7,7 @@ import {
   type AuthPrincipal,
   type BaseConfig,
 } from '@pingvas/common';
+import { ApiKeyRevocations } from './api-key-revocations';
 import { RpcClient } from './rpc-client';
 
 const MAX_ENTRIES = 10_000;
@@ -18,20 +19,33 @@ interface CacheEntry {
 
 /**
  * API keys checked by user-service over RPC (`user.apikeys.verify`). Answers, valid or not, are
- * cached for API_KEY_CACHE_MS (default 60 s), keyed by the key's hash so no secret is kept:
- * a revoked key stops working within that time. A secret longer than any key is refused here,
+ * cached for API_KEY_CACHE_MS (default 60 s), keyed by the key's hash so no secret is kept.
+ * A revocation announced by user-service drops the key from the cache of every replica at once;
+ * were the announcement lost, the key would still stop working within the cache time. A secret longer than any key is refused here,
  * unasked: user-service's RPC contract would refuse it as a malformed request, which the caller
  * would answer with 400 where a bad credential is 401.
  */
 @Injectable()
-export class RpcApiKeyVerifier extends ApiKeyVerifier {
+export class RpcApiKeyVerifier extends ApiKeyVerifier implements OnApplicationBootstrap {
   private readonly cache = new Map<string, CacheEntry>();
 
   constructor(
     private readonly rpc: RpcClient,
     @Inject(APP_CONFIG) private readonly config: BaseConfig,
+    private readonly revocations: ApiKeyRevocations,
   ) {
     super();
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.auth.apiKeyCacheMs > 0) this.revocations.listen((keyId) => this.forget(keyId));
+  }
+
+  /** Drops every cached answer for this key (one entry per secret hash; revocations are rare). */
+  forget(keyId: string): void {
+    for (const [id, entry] of this.cache) {
+      if (entry.principal?.credentialId === keyId) this.cache.delete(id);
+    }
   }
 
   async verify(secret: string): Promise<AuthPrincipal | null> {

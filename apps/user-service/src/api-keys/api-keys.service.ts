@@ -7,6 +7,7 @@ import {
   AppError,
   type AuthPrincipal,
 } from '@pingvas/common';
+import { ApiKeyRevocations } from '@pingvas/messaging';
 import { hashToken, newOpaqueToken } from '../auth/opaque-token';
 import { UsersRepository } from '../users/users.repository';
 import { type ApiKey, ApiKeysRepository } from './api-keys.repository';
@@ -38,6 +39,7 @@ export class ApiKeysService extends ApiKeyVerifier {
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly users: UsersRepository,
+    private readonly revocations: ApiKeyRevocations,
   ) {
     super();
   }
@@ -68,6 +70,7 @@ export class ApiKeysService extends ApiKeyVerifier {
   /** Another user's key, or one already revoked, is NOT_FOUND. */
   async revoke(userId: string, id: string): Promise<void> {
     if (!(await this.keys.revoke(userId, id))) throw new AppError('NOT_FOUND', 'No such API key');
+    await this.revocations.announce(id);
   }
 
   async verify(secret: string): Promise<AuthPrincipal | null> {
