@@ -43,6 +43,23 @@ const worker = closed({
   envFrom: ref('envFrom'),
   resources: ref('resources'),
   persistence: closed({ models: ref('volume'), storage: ref('volume') }),
+  modelCache: closed(
+    {
+      mountPath: string('^/'),
+      maxBytes: string('^[1-9][0-9]*$'),
+      hostPath: closed({
+        enabled: boolean,
+        path: string('^/'),
+        type: { enum: ['DirectoryOrCreate', 'Directory'] },
+      }),
+      sizeLimit: ref('quantity'),
+    },
+    {
+      description:
+        'MODEL_CACHE_DIR at mountPath: a folder of the node shared by its workers (hostPath), or an emptyDir per pod',
+      required: ['mountPath', 'maxBytes', 'hostPath'],
+    },
+  ),
   nodeSelector: ref('stringMap'),
   tolerations: ref('objectList'),
   affinity: anyObject,

@@ -25,5 +25,28 @@ as YAML (include cannot return a dict).
 {{- range $k, $v := (.Values.worker.env | default dict) -}}
 {{- $_ := set $env $k $v -}}
 {{- end -}}
+{{- with .Values.worker.modelCache -}}
+{{- $_ := set $env "MODEL_CACHE_DIR" .mountPath -}}
+{{- $_ := set $env "MODEL_CACHE_MAX_BYTES" (toString .maxBytes) -}}
+{{- end -}}
 {{- toYaml $env -}}
+{{- end -}}
+
+{{/*
+The worker's volumes: worker.persistence plus the model cache at MODEL_CACHE_DIR, a folder of
+the node (worker.modelCache.hostPath) that the node's worker pods share, or, with hostPath
+disabled, an emptyDir of the pod's own. Rendered as YAML, like the env.
+*/}}
+{{- define "generation-service.worker.persistence" -}}
+{{- $p := deepCopy (.Values.worker.persistence | default dict) -}}
+{{- with .Values.worker.modelCache -}}
+{{- $cache := dict "mountPath" .mountPath -}}
+{{- if .hostPath.enabled -}}
+{{- $_ := set $cache "hostPath" (dict "path" .hostPath.path "type" .hostPath.type) -}}
+{{- else if .sizeLimit -}}
+{{- $_ := set $cache "sizeLimit" .sizeLimit -}}
+{{- end -}}
+{{- $_ := set $p "model-cache" $cache -}}
+{{- end -}}
+{{- toYaml $p -}}
 {{- end -}}
