@@ -91,6 +91,25 @@ describe('gallery: images, files and boards', () => {
     expect(odd.body.code).toBe('VALIDATION_FAILED');
   });
 
+  it('answers ?download=1 as an attachment, to the owner and to a signed URL, and 400 to a bad flag', async () => {
+    const [id] = await stack.ingest(ada, [{ prompt: 'save me' }]);
+    const shown = await api(ada).get(`/images/${id}/file`).expect(200);
+    expect(shown.headers['content-disposition']).toBe(`inline; filename="${id}.png"`);
+    const saved = await api(ada).get(`/images/${id}/file?download=1`).expect(200);
+    expect(saved.headers['content-disposition']).toBe(`attachment; filename="pingvas-${id}.png"`);
+    const { body } = await api(ada).get(`/images/${id}`).expect(200);
+    const signed = await request(stack.gallery.url)
+      .get(`${body.urls.file as string}&download=true`)
+      .expect(200);
+    expect(signed.headers['content-disposition']).toBe(`attachment; filename="pingvas-${id}.png"`);
+    const off = await api(ada).get(`/images/${id}/thumbnail?download=0`).expect(200);
+    expect(off.headers['content-disposition']).toBe(`inline; filename="${id}.webp"`);
+    for (const flag of ['yes', '', '2']) {
+      const res = await api(ada).get(`/images/${id}/file?download=${flag}`).expect(400);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.any(String) });
+    }
+  });
+
   it('lets a signed URL fetch the file without a token, for that image only and until it expires', async () => {
     const [id] = await stack.ingest(ada, [{ prompt: 'signed' }]);
     const [bobs] = await stack.ingest(bob, [{ prompt: 'bob’s own' }]);

@@ -96,6 +96,25 @@ describe('gallery on S3 storage', () => {
     expect([meta.format, meta.width, meta.height]).toEqual(['webp', 64, 48]);
   });
 
+  it('sends ?download=1 to a storage URL that answers the file as an attachment', async () => {
+    const [id] = await stack.ingest(ada, [{ prompt: 'save me from the bucket' }]);
+    const image = (await listed(ada)).find((i) => i.id === id)!;
+    const disposition = `attachment; filename="pingvas-${id}.png"`;
+    const redirect = await gallery(`${image.urls.file}&download=1`);
+    expect(redirect.status).toBe(302);
+    const location = new URL(redirect.headers.get('location')!);
+    expect(location.searchParams.get('response-content-disposition')).toBe(disposition);
+    // s3rver honours response-content-disposition, as S3 and MinIO do.
+    const followed = await fetch(new URL(`${image.urls.file}&download=1`, stack.gallery.url));
+    expect(followed.status).toBe(200);
+    expect(followed.url.startsWith(s3.endpoint)).toBe(true);
+    expect(followed.headers.get('content-disposition')).toBe(disposition);
+    await followed.arrayBuffer();
+    const bad = await gallery(`/api/v1/images/${id}/file?download=maybe`, ada);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { code: string }).code).toBe('VALIDATION_FAILED');
+  });
+
   it('sends the owner signed in to storage too', async () => {
     const [id] = await stack.ingest(ada, [{ prompt: 'mine' }]);
     const res = await gallery(`/api/v1/images/${id}/thumbnail`, ada);

@@ -150,6 +150,23 @@ describe('S3Storage presigned downloads (s3rver)', () => {
     expect(new URL(url).searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('makes the URL answer Content-Disposition: attachment when the file is to be saved', async () => {
+    const storage = createBlobStorage(loadStorageConfig('storage-contract', s3.storageEnv(BUCKET)));
+    await storage.put('p/1.png', Buffer.from('saved-bytes'));
+    const url = await storage.presignedUrl!('p/1.png', {
+      expiresInS: 300,
+      filename: 'pingvas-1.png',
+      attachment: true,
+    });
+    expect(new URL(url).searchParams.get('response-content-disposition')).toBe(
+      'attachment; filename="pingvas-1.png"',
+    );
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="pingvas-1.png"');
+    expect(await res.text()).toBe('saved-bytes');
+  });
+
   it('has no presigned URLs on local disk (files stream through the service)', () => {
     const local: BlobStorage = new LocalDiskStorage(tmpdir());
     expect(local.presignedUrl).toBeUndefined();

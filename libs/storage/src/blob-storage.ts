@@ -11,6 +11,8 @@ export interface PresignOptions {
   expiresInS: number;
   /** The name a browser saves it under (Content-Disposition: inline; filename=...). */
   filename?: string;
+  /** Content-Disposition: attachment: a browser saves the file instead of showing it. */
+  attachment?: boolean;
   contentType?: string;
   /** The Cache-Control of the bytes the URL answers. */
   cacheControl?: string;

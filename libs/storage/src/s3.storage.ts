@@ -39,6 +39,13 @@ function isMissing(err: unknown): boolean {
   );
 }
 
+/** S3's response-content-disposition: inline unless asked to be saved, with a quoted filename. */
+function contentDisposition({ filename, attachment }: PresignOptions): string | undefined {
+  const kind = attachment ? 'attachment' : 'inline';
+  if (!filename) return attachment ? kind : undefined;
+  return `${kind}; filename="${filename.replace(/["\\\r\n]/g, '_')}"`;
+}
+
 /**
  * Blobs as objects in one S3 bucket. Credentials come from the SDK's default chain (env, IRSA's
  * web identity, instance role) and are never part of the config or the logs. A stream of
@@ -115,9 +122,7 @@ export class S3Storage implements BlobStorage {
     const command = new GetObjectCommand({
       ...this.target(key),
       ResponseContentType: options.contentType,
-      ResponseContentDisposition: options.filename
-        ? `inline; filename="${options.filename.replace(/["\\\r\n]/g, '_')}"`
-        : undefined,
+      ResponseContentDisposition: contentDisposition(options),
       ResponseCacheControl: options.cacheControl,
     });
     return getSignedUrl(this.client, command, {

@@ -128,6 +128,23 @@ describe('ImageFileAccess', () => {
     await expect(sut.open(IMAGE, 'thumbnail', proof)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('asks the store for an attachment named pingvas-<id>.png when the file is downloaded', async () => {
+    const { sut, store } = await setup(true);
+    await sut.open(IMAGE, 'file', { userId: ADA }, { download: true });
+    expect(store.presigned[0]!.options).toMatchObject({
+      filename: `pingvas-${IMAGE}.png`,
+      attachment: true,
+    });
+    const local = await setup(false);
+    await expect(
+      local.sut.open(IMAGE, 'file', { userId: ADA }, { download: true }),
+    ).resolves.toMatchObject({
+      kind: 'stream',
+      filename: `pingvas-${IMAGE}.png`,
+      attachment: true,
+    });
+  });
+
   it('streams the bytes from here where the store has no URLs (local disk)', async () => {
     const { sut } = await setup(false);
     await expect(sut.open(IMAGE, 'file', { userId: ADA })).resolves.toMatchObject({
@@ -135,6 +152,7 @@ describe('ImageFileAccess', () => {
       size: 3,
       contentType: 'image/png',
       filename: `${IMAGE}.png`,
+      attachment: false,
     });
   });
 });

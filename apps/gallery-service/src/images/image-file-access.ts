@@ -10,13 +10,26 @@ import { ImagesRepository } from './images.repository';
 /** Where a file request is answered from: the store itself (S3) or this service (local disk). */
 export type ImageFile =
   | { kind: 'redirect'; url: string }
-  | { kind: 'stream'; stream: Readable; size: number; contentType: string; filename: string };
+  | {
+      kind: 'stream';
+      stream: Readable;
+      size: number;
+      contentType: string;
+      filename: string;
+      /** Content-Disposition: attachment (a download) rather than inline. */
+      attachment: boolean;
+    };
 
 /** Who asks: the owner signed in, or the holder of a signed URL (`?exp=&sig=`). */
 export interface FileProof {
   userId?: string;
   exp?: number;
   sig?: string;
+}
+
+/** Saved under pingvas-<id>.png (or .webp) when downloaded; named <id>.png when shown. */
+function fileName(id: string, variant: ImageVariant, download: boolean): string {
+  return `${download ? 'pingvas-' : ''}${id}.${variant === 'file' ? 'png' : 'webp'}`;
 }
 
 /**
@@ -34,7 +47,13 @@ export class ImageFileAccess {
     @Inject(APP_CONFIG) private readonly config: GalleryServiceConfig,
   ) {}
 
-  async open(id: string, variant: ImageVariant, proof: FileProof): Promise<ImageFile> {
+  /** `download`: answered as an attachment (saved by a browser even across origins). */
+  async open(
+    id: string,
+    variant: ImageVariant,
+    proof: FileProof,
+    { download = false }: { download?: boolean } = {},
+  ): Promise<ImageFile> {
     const [row] = await this.images.byIds([id]);
     const allowed =
       row &&
@@ -45,12 +64,13 @@ export class ImageFileAccess {
     if (!row || !allowed) throw new AppError('NOT_FOUND', 'No such image');
     const key = variant === 'file' ? row.storageKey : row.thumbnailKey;
     if (!key) throw new AppError('NOT_FOUND', 'This image has no thumbnail');
-    const filename = `${id}.${variant === 'file' ? 'png' : 'webp'}`;
+    const filename = fileName(id, variant, download);
     if (this.storage.presignedUrl) {
       const ttl = this.config.files.downloadUrlTtlSeconds;
       const url = await this.storage.presignedUrl(key, {
         expiresInS: ttl,
         filename,
+        ...(download ? { attachment: true } : {}),
         contentType: contentTypeOf(key),
         cacheControl: `private, max-age=${ttl}, immutable`,
       });
@@ -60,7 +80,14 @@ export class ImageFileAccess {
       const info = await this.storage.stat(key);
       if (!info) throw new BlobNotFoundError(key);
       const stream = await this.storage.read(key);
-      return { kind: 'stream', stream, size: info.size, contentType: info.contentType, filename };
+      return {
+        kind: 'stream',
+        stream,
+        size: info.size,
+        contentType: info.contentType,
+        filename,
+        attachment: download,
+      };
     } catch (err) {
       if (err instanceof BlobNotFoundError) throw new AppError('NOT_FOUND', 'The file is gone');
       throw err;

@@ -22,7 +22,7 @@ export class ImageFilesController {
   @ApiProduces('image/png', 'image/webp')
   @ApiOperation({
     summary:
-      'The PNG (file) or the 256 px WebP (thumbnail): signed in as the owner, or ?exp=&sig= from a signed URL; with S3 storage a 302 to a short-lived storage URL',
+      'The PNG (file) or the 256 px WebP (thumbnail): signed in as the owner, or ?exp=&sig= from a signed URL; with S3 storage a 302 to a short-lived storage URL; ?download=1 answers it as an attachment',
   })
   async get(
     @OptionalUser() caller: AuthPrincipal | undefined,
@@ -31,11 +31,16 @@ export class ImageFilesController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const file = await this.files.open(id, variant, {
-      userId: caller?.userId,
-      exp: query.exp,
-      sig: query.sig,
-    });
+    const file = await this.files.open(
+      id,
+      variant,
+      {
+        userId: caller?.userId,
+        exp: query.exp,
+        sig: query.sig,
+      },
+      { download: query.download === true },
+    );
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (file.kind === 'redirect') {
       res.setHeader('Cache-Control', 'private, no-store');
@@ -57,7 +62,10 @@ export class ImageFilesController {
     }
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Length', String(file.size));
-    res.setHeader('Content-Disposition', `inline; filename="${file.filename}"`);
+    res.setHeader(
+      'Content-Disposition',
+      `${file.attachment ? 'attachment' : 'inline'}; filename="${file.filename}"`,
+    );
     res.status(200);
     file.stream.on('error', () => res.destroy());
     file.stream.pipe(res);

@@ -20,6 +20,10 @@ import {
 export const queryBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
+/** A query flag: '1'/'true' and '0'/'false' become booleans; anything else fails validation. */
+export const queryFlag = ({ value }: { value: unknown }) =>
+  value === '1' || value === 'true' ? true : value === '0' || value === 'false' ? false : value;
+
 /** The filters listing and search share. */
 export class ImageFiltersDto {
   @ApiPropertyOptional({ description: "A board's id, or 'none' for images on no board" })
@@ -108,4 +112,13 @@ export class SignedFileQuery {
   @IsOptional()
   @IsString()
   sig?: string;
+
+  /** Not part of the proof: a bad value is the caller's mistake, answered 400. */
+  @ApiPropertyOptional({
+    description: '1 or true: Content-Disposition: attachment, so a browser saves the file',
+  })
+  @IsOptional()
+  @Transform(queryFlag)
+  @IsBoolean()
+  download?: boolean;
 }

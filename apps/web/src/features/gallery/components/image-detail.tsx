@@ -13,6 +13,7 @@ import { settingsToQuery } from '@/lib/generation-settings';
 import type { GalleryImage } from '@/types/api';
 import { useBoards } from '../api/boards';
 import { useDeleteImages, useImage, useUpdateImage } from '../api/images';
+import { downloadUrl } from '../download-url';
 
 /** One image: the full picture, how it was made, and what can be done with it. */
 export function ImageDetail({ id }: { id: string }) {
@@ -90,7 +91,11 @@ function Detail({ image }: { image: GalleryImage }) {
             >
               {image.starred ? t('gallery.unstarAction') : t('gallery.starAction')}
             </Button>
-            <a className="btn" href={image.urls.file} download={`pingvas-${image.id}.png`}>
+            <a
+              className="btn"
+              href={downloadUrl(image.urls.file)}
+              download={`pingvas-${image.id}.png`}
+            >
               {t('gallery.download')}
             </a>
             <Link className="btn btn-primary" to={`/generate?${reuse}`}>
