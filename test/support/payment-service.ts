@@ -76,7 +76,7 @@ export async function balanceOf(paymentUrl: string, c: Customer): Promise<Balanc
  * than the sign-up grant.
  */
 export async function arrangeCreditAccount(
-  payment: PaymentServiceUnderTest,
+  payment: Pick<PaymentServiceUnderTest, 'url' | 'sql'>,
   admin: Customer,
   c: Customer,
   tier: Tier,
