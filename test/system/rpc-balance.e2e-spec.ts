@@ -1,6 +1,6 @@
 import { loadBaseConfig, MetricsRegistry } from '@pingvas/common';
 import { createTestSchema, type TestSchema } from '@pingvas/database';
-import { RpcClient, RpcMetrics } from '@pingvas/messaging';
+import { apiKeyRevocationChannel, RpcClient, RpcMetrics } from '@pingvas/messaging';
 import {
   bootService,
   eventually,
@@ -98,8 +98,11 @@ describe('three payment-service replicas share the RPC requests', () => {
     expect(handled.reduce((a, b) => a + b, 0)).toBe(90);
   });
 
-  it('leaves no pub/sub channel with more than one subscriber', async () => {
-    const channels = (await redis.pubsub('CHANNELS', `${namespace}:*`)).map(String);
+  it('leaves no RPC channel with more than one subscriber', async () => {
+    // The API-key revocation broadcast is for every process on purpose; RPC must have no fan-out.
+    const channels = (await redis.pubsub('CHANNELS', `${namespace}:*`))
+      .map(String)
+      .filter((c) => c !== apiKeyRevocationChannel(namespace));
     expect(channels.length).toBeGreaterThan(0);
     const numsub = await redis.call('PUBSUB', 'NUMSUB', ...channels);
     const subscribers = Array.isArray(numsub) ? numsub : [];

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadBaseConfig, MetricsRegistry } from '@pingvas/common';
 import { GenerationChannels } from '@pingvas/contracts';
-import { RpcClient, RpcMetrics } from '@pingvas/messaging';
+import { apiKeyRevocationChannel, RpcClient, RpcMetrics } from '@pingvas/messaging';
 import { eventually, TEST_REDIS_URL } from '@pingvas/testing';
 import Redis from 'ioredis';
 import {
@@ -302,7 +302,7 @@ describe('scale-out: every service as replicated real processes on S3 storage', 
       [
         GenerationChannels.events(ns),
         GenerationChannels.jobAdded(ns),
-        `${ns}:apikey-revoked`,
+        apiKeyRevocationChannel(ns),
       ].includes(c) || c.startsWith(GenerationChannels.cancel(ns));
     const all = (await redis.pubsub('CHANNELS', `${ns}:*`)).map(String).sort();
     const channels = all.filter((c) => !broadcast(c));

@@ -3,6 +3,9 @@ import { APP_CONFIG, type BaseConfig } from '@pingvas/common';
 import Redis from 'ioredis';
 import { reconnectDelay, redisOptionsFromUrl, SUBSCRIBER_CONNECTION } from './redis-options';
 
+/** The broadcast channel of revocations under an RPC namespace: every process subscribes. */
+export const apiKeyRevocationChannel = (namespace: string) => `${namespace}:apikey-revoked`;
+
 /**
  * A revoked API key, told to every replica of every service at once, so none keeps answering
  * from its cache of verified keys (DESIGN §15: caches that must agree are invalidated by
@@ -19,7 +22,7 @@ export class ApiKeyRevocations implements OnApplicationShutdown {
   private subscriber?: Redis;
 
   constructor(@Inject(APP_CONFIG) private readonly config: BaseConfig) {
-    this.channel = `${config.rpc.namespace}:apikey-revoked`;
+    this.channel = apiKeyRevocationChannel(config.rpc.namespace);
   }
 
   /** Best effort: the key is already refused by user-service; this only shortens the caches. */
