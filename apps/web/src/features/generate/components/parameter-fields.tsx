@@ -1,3 +1,4 @@
+import type { InputHTMLAttributes } from 'react';
 import { type UseFormReturn, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Field } from '@/components/field';
@@ -29,94 +30,53 @@ interface ParameterFieldsProps {
 export function ParameterFields({ form, model, plan, custom }: ParameterFieldsProps) {
   const { t } = useTranslation();
   const { register } = form;
-  const errors = form.formState.errors;
   const seedMode = useWatch({ control: form.control, name: 'seedMode' });
   return (
     <>
       <div className={custom ? 'grid-2' : 'visually-hidden'} aria-hidden={!custom}>
-        <Field
+        <NumberField
+          form={form}
+          name="width"
           label={t('generate.width')}
-          error={errors.width?.message}
           hint={t('generate.sizeHint', { max: plan.limits.maxSide })}
-        >
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="number"
-              step={8}
-              inputMode="numeric"
-              tabIndex={custom ? 0 : -1}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              {...register('width', { valueAsNumber: true })}
-            />
-          )}
-        </Field>
-        <Field label={t('generate.height')} error={errors.height?.message}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="number"
-              step={8}
-              inputMode="numeric"
-              tabIndex={custom ? 0 : -1}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              {...register('height', { valueAsNumber: true })}
-            />
-          )}
-        </Field>
+          step={8}
+          tabIndex={custom ? 0 : -1}
+        />
+        <NumberField
+          form={form}
+          name="height"
+          label={t('generate.height')}
+          step={8}
+          tabIndex={custom ? 0 : -1}
+        />
       </div>
       <div className="grid-3">
-        <Field label={t('generate.stepsLabel')} error={errors.steps?.message}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="number"
-              min={1}
-              max={model?.limits.maxSteps}
-              inputMode="numeric"
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              {...register('steps', { valueAsNumber: true })}
-            />
-          )}
-        </Field>
-        <Field label={t('generate.guidance')} error={errors.guidanceScale?.message}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="number"
-              min={0}
-              max={30}
-              step={0.5}
-              inputMode="decimal"
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              {...register('guidanceScale', { valueAsNumber: true })}
-            />
-          )}
-        </Field>
-        <Field
+        <NumberField
+          form={form}
+          name="steps"
+          label={t('generate.stepsLabel')}
+          min={1}
+          max={model?.limits.maxSteps}
+        />
+        <NumberField
+          form={form}
+          name="guidanceScale"
+          label={t('generate.guidance')}
+          min={0}
+          max={30}
+          step={0.5}
+          inputMode="decimal"
+        />
+        <NumberField
+          form={form}
+          name="count"
           label={t('generate.count')}
-          error={errors.count?.message}
           hint={t('generate.countHint', {
             max: plan.limits.maxImagesPerGeneration,
             plan: plan.name,
           })}
-        >
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="number"
-              min={1}
-              inputMode="numeric"
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              {...register('count', { valueAsNumber: true })}
-            />
-          )}
-        </Field>
+          min={1}
+        />
       </div>
       <fieldset className="seed">
         <legend>{t('generate.seed')}</legend>
@@ -127,26 +87,52 @@ export function ParameterFields({ form, model, plan, custom }: ParameterFieldsPr
           <input type="radio" value="fixed" {...register('seedMode')} /> {t('generate.seedFixed')}
         </label>
         {seedMode === 'fixed' && (
-          <Field
+          <NumberField
+            form={form}
+            name="seed"
             label={t('generate.seedValue')}
-            error={errors.seed?.message}
             hint={t('generate.seedHint', { max: MAX_SEED })}
-          >
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="number"
-                min={0}
-                max={MAX_SEED}
-                inputMode="numeric"
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-                {...register('seed', { valueAsNumber: true })}
-              />
-            )}
-          </Field>
+            min={0}
+            max={MAX_SEED}
+          />
         )}
       </fieldset>
     </>
+  );
+}
+
+interface NumberFieldProps extends Pick<
+  InputHTMLAttributes<HTMLInputElement>,
+  'min' | 'max' | 'step' | 'inputMode' | 'tabIndex'
+> {
+  form: UseFormReturn<FormValues>;
+  name: 'width' | 'height' | 'steps' | 'guidanceScale' | 'count' | 'seed';
+  label: string;
+  hint?: string;
+}
+
+/** One numeric parameter: its label, hint and error around a number input bound to the form. */
+function NumberField({
+  form,
+  name,
+  label,
+  hint,
+  inputMode = 'numeric',
+  ...input
+}: NumberFieldProps) {
+  return (
+    <Field label={label} error={form.formState.errors[name]?.message} hint={hint}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          type="number"
+          inputMode={inputMode}
+          aria-describedby={describedBy}
+          aria-invalid={invalid}
+          {...input}
+          {...form.register(name, { valueAsNumber: true })}
+        />
+      )}
+    </Field>
   );
 }
