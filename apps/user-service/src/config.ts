@@ -5,6 +5,11 @@ import { z } from 'zod';
 const userEnv = {
   ACCESS_TOKEN_TTL_SECONDS: envInt(60, 3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: envInt(1, 365).default(30),
+  /**
+   * How long after a rotation the old refresh token may be presented again, once, while its
+   * successor is still unused: a reload that cut the answer off must not sign the browser out.
+   */
+  REFRESH_REUSE_GRACE_SECONDS: envInt(0, 120).default(10),
   /** JSON array of Ed25519 private JWKs; the first signs, all are published. */
   JWT_PRIVATE_KEYS: z.string().optional(),
   /** A file holding that JSON array (a mounted Kubernetes secret). */
@@ -42,6 +47,7 @@ export function loadUserServiceConfig(env: Env) {
       tokens: {
         accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
         refreshTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+        reuseGraceSeconds: e.REFRESH_REUSE_GRACE_SECONDS,
       },
       signingKeys: {
         json: e.JWT_PRIVATE_KEYS,

@@ -1,5 +1,6 @@
 import type { ServiceDatabase } from '@pingvas/database';
 import { CreateIdentity1795300000000 } from './migrations/1795300000000-CreateIdentity';
+import { RefreshTokenSuccessor1795900000000 } from './migrations/1795900000000-RefreshTokenSuccessor';
 
 /**
  * The tables user-service owns (DESIGN §3) and the migrations that make them: users,
@@ -7,5 +8,5 @@ import { CreateIdentity1795300000000 } from './migrations/1795300000000-CreateId
  */
 export const USER_DATABASE: ServiceDatabase = {
   service: 'user',
-  migrations: [CreateIdentity1795300000000],
+  migrations: [CreateIdentity1795300000000, RefreshTokenSuccessor1795900000000],
 };

@@ -105,29 +105,58 @@ describe('user-service: the refresh-token cookie of browser clients', () => {
       .expect(200);
   });
 
-  it('a reused cookie answers REFRESH_REUSED, clears the cookie and closes the sign-in', async () => {
+  /** One refresh with the cookie `token`; the response. */
+  const refreshWith = (token: string) =>
+    http().post('/api/v1/auth/refresh').set(WEB).set('Cookie', asCookie(token));
+
+  it('a cookie replayed after its successor was used answers REFRESH_REUSED, clears the cookie and closes the sign-in', async () => {
     const first = await webSignup();
-    const rotated = await http()
-      .post('/api/v1/auth/refresh')
-      .set(WEB)
-      .set('Cookie', asCookie(first))
-      .expect(200);
-    const reuse = await http()
-      .post('/api/v1/auth/refresh')
-      .set(WEB)
-      .set('Cookie', asCookie(first))
-      .expect(401);
+    const second = refreshCookie(await refreshWith(first).expect(200))!.value;
+    const third = refreshCookie(await refreshWith(second).expect(200))!.value;
+    const reuse = await refreshWith(first).expect(401);
     expect(reuse.body.code).toBe('REFRESH_REUSED');
     const cleared = refreshCookie(reuse);
     expect(cleared?.value).toBe('');
     expect(cleared!.attributes).toContain('Expires=Thu, 01 Jan 1970 00:00:00 GMT');
     expect(cleared!.attributes).toContain(`Path=${REFRESH_COOKIE.path}`);
-    const after = await http()
-      .post('/api/v1/auth/refresh')
-      .set(WEB)
-      .set('Cookie', asCookie(refreshCookie(rotated)!.value))
-      .expect(401);
+    const after = await refreshWith(third).expect(401);
     expect(after.body.code).toBe('INVALID_REFRESH_TOKEN');
+  });
+
+  it('forgives a replay seconds after a rotation whose answer never arrived: the lost successor dies, the sign-in stays', async () => {
+    const first = await webSignup();
+    const lost = refreshCookie(await refreshWith(first).expect(200))!.value; // a reload cut it off
+    const retried = await refreshWith(first).expect(200);
+    const kept = refreshCookie(retried)!.value;
+    expect(kept).not.toBe(lost);
+    expect(retried.body.accessToken).toEqual(expect.any(String));
+    expect((await refreshWith(lost).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+    const next = refreshCookie(await refreshWith(kept).expect(200))!.value;
+    // Once the successor was used, the old token is a theft again: the whole sign-in closes.
+    expect((await refreshWith(first).expect(401)).body.code).toBe('REFRESH_REUSED');
+    expect((await refreshWith(next).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+  });
+
+  it('no longer forgives the replay once the grace has passed', async () => {
+    const strict = await bootUserService(uniqueName('t'), {
+      AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+      REFRESH_REUSE_GRACE_SECONDS: '1',
+    });
+    try {
+      const signup = await request(strict.url)
+        .post('/api/v1/auth/signup')
+        .set(WEB)
+        .send(newAccount())
+        .expect(201);
+      const first = refreshCookie(signup)!.value;
+      const refresh = (token: string) =>
+        request(strict.url).post('/api/v1/auth/refresh').set(WEB).set('Cookie', asCookie(token));
+      await refresh(first).expect(200);
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      expect((await refresh(first).expect(401)).body.code).toBe('REFRESH_REUSED');
+    } finally {
+      await strict.stop();
+    }
   });
 
   it('refuses the cookie without the browser header (CSRF) and changes nothing', async () => {

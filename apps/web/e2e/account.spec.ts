@@ -159,6 +159,13 @@ test('a reused refresh token signs the browser out', async ({ page, context }) =
     await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage })),
   ).not.toMatch(/eyJ/);
 
+  // A second reload spends that one too, so the first is stale beyond any lost answer.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: '이미지 생성' })).toBeVisible();
+  expect((await context.cookies()).find((c) => c.name === 'pingvas_refresh')?.value).not.toBe(
+    after!.value,
+  );
+
   await context.addCookies([before!]); // someone replays the old, used token
   await page.reload();
   await expect(page.getByRole('heading', { name: '로그인' })).toBeVisible();

@@ -108,18 +108,16 @@ export class AuthService {
   }
 
   async refresh(token: string): Promise<SessionDto> {
-    const result = await this.refreshTokens.transaction(async (tx) => {
-      const rotation = await this.refreshTokens.rotate(token, tx);
-      if (rotation.outcome !== 'rotated') return { rotation };
-      const next = await this.refreshTokens.issue(
-        rotation.userId,
-        rotation.familyId,
-        this.config.tokens.refreshTtlDays,
+    const rotation = await this.refreshTokens.transaction((tx) =>
+      this.refreshTokens.rotate(
+        token,
+        {
+          ttlDays: this.config.tokens.refreshTtlDays,
+          reuseGraceSeconds: this.config.tokens.reuseGraceSeconds,
+        },
         tx,
-      );
-      return { rotation, next };
-    });
-    const { rotation } = result;
+      ),
+    );
     if (rotation.outcome === 'reused') {
       await this.closedSignIns.closeIfPossible([rotation.familyId]);
       throw new AppError(
@@ -127,7 +125,7 @@ export class AuthService {
         'This refresh token was already used; every session of this sign-in is closed',
       );
     }
-    if (rotation.outcome === 'invalid' || !result.next) {
+    if (rotation.outcome === 'invalid') {
       throw new AppError(
         'INVALID_REFRESH_TOKEN',
         'The refresh token is unknown, expired or revoked',
@@ -139,7 +137,7 @@ export class AuthService {
         'INVALID_REFRESH_TOKEN',
         'The refresh token is unknown, expired or revoked',
       );
-    return this.session(user, rotation.familyId, result.next);
+    return this.session(user, rotation.familyId, rotation.next);
   }
 
   /**

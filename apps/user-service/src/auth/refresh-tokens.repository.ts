@@ -4,9 +4,25 @@ import { SqlRepository, type Tx } from '@pingvas/database';
 import { hashToken, newOpaqueToken } from './opaque-token';
 
 export type RotationResult =
-  | { outcome: 'rotated'; userId: string; familyId: string }
+  | { outcome: 'rotated'; userId: string; familyId: string; next: string }
   | { outcome: 'reused'; userId: string; familyId: string }
   | { outcome: 'invalid' };
+
+export interface RotationRules {
+  ttlDays: number;
+  /** Seconds after a rotation in which the old token may be presented again, see below. */
+  reuseGraceSeconds: number;
+}
+
+interface PresentedRow {
+  id: string;
+  user_id: string;
+  family_id: string;
+  replaced_by: string | null;
+  rotated: boolean;
+  live: boolean;
+  in_grace: boolean;
+}
 
 interface TokenRow {
   user_id: string;
@@ -22,44 +38,78 @@ interface TokenRow {
 @Injectable()
 export class RefreshTokensRepository extends SqlRepository {
   async issue(userId: string, familyId: string, ttlDays: number, tx?: Tx): Promise<string> {
+    return (await this.insert(userId, familyId, ttlDays, tx)).token;
+  }
+
+  /**
+   * Spends the token for a new one of its family. A token already spent was stolen or replayed:
+   * the whole family is revoked, the newest token included. One replay is forgiven: within
+   * `reuseGraceSeconds` of the rotation, while the successor has never been used, the browser
+   * most likely lost the answer (a reload cut it off), so the unused successor is revoked and a
+   * new one issued in its place. The row is locked, so concurrent presentations queue up.
+   */
+  async rotate(token: string, rules: RotationRules, tx: Tx): Promise<RotationResult> {
+    const [presented] = await this.query<PresentedRow>(
+      `SELECT "id", "user_id", "family_id", "replaced_by",
+              "rotated_at" IS NOT NULL AS "rotated",
+              "revoked_at" IS NULL AND "expires_at" > now() AS "live",
+              "rotated_at" > now() - make_interval(secs => $2) AS "in_grace"
+         FROM "refresh_tokens" WHERE "token_hash" = $1
+          FOR UPDATE`,
+      [hashToken(token), rules.reuseGraceSeconds],
+      tx,
+    );
+    if (!presented) return { outcome: 'invalid' };
+    const family = { userId: presented.user_id, familyId: presented.family_id };
+    if (!presented.rotated) {
+      if (!presented.live) return { outcome: 'invalid' };
+      return { outcome: 'rotated', ...family, next: await this.replace(presented, rules, tx) };
+    }
+    if (presented.live && presented.in_grace && (await this.revokeUnused(presented.replaced_by, tx)))
+      return { outcome: 'rotated', ...family, next: await this.replace(presented, rules, tx) };
+    await this.revokeFamily(presented.family_id, tx);
+    return { outcome: 'reused', ...family };
+  }
+
+  /** Issues the successor of `presented` and records it as spent for that one. */
+  private async replace(presented: PresentedRow, rules: RotationRules, tx: Tx): Promise<string> {
+    const next = await this.insert(presented.user_id, presented.family_id, rules.ttlDays, tx);
+    await this.modify(
+      `UPDATE "refresh_tokens" SET "rotated_at" = now(), "replaced_by" = $2 WHERE "id" = $1`,
+      [presented.id, next.id],
+      tx,
+    );
+    return next.token;
+  }
+
+  private async insert(
+    userId: string,
+    familyId: string,
+    ttlDays: number,
+    tx?: Tx,
+  ): Promise<{ id: string; token: string }> {
+    const id = randomUUID();
     const token = newOpaqueToken();
     await this.query(
       `INSERT INTO "refresh_tokens" ("id", "user_id", "family_id", "token_hash", "expires_at")
        VALUES ($1, $2, $3, $4, $5)`,
-      [
-        randomUUID(),
-        userId,
-        familyId,
-        hashToken(token),
-        new Date(Date.now() + ttlDays * 86_400_000),
-      ],
+      [id, userId, familyId, hashToken(token), new Date(Date.now() + ttlDays * 86_400_000)],
       tx,
     );
-    return token;
+    return { id, token };
   }
 
-  /**
-   * Marks the token used. A token already used (or revoked with its family) was stolen or
-   * replayed: the whole family is revoked, the newest token included.
-   */
-  async rotate(token: string, tx: Tx): Promise<RotationResult> {
-    const hash = hashToken(token);
-    const { rows: updated } = await this.modify<TokenRow>(
-      `UPDATE "refresh_tokens" SET "rotated_at" = now()
-        WHERE "token_hash" = $1 AND "rotated_at" IS NULL AND "revoked_at" IS NULL AND "expires_at" > now()
-        RETURNING "user_id", "family_id"`,
-      [hash],
+  /** Revokes the successor only if it was never used; whether it did. */
+  private async revokeUnused(successorId: string | null, tx: Tx): Promise<boolean> {
+    if (!successorId) return false;
+    const { rows } = await this.modify<{ id: string }>(
+      `UPDATE "refresh_tokens" SET "revoked_at" = now()
+        WHERE "id" = $1 AND "rotated_at" IS NULL AND "revoked_at" IS NULL
+        RETURNING "id"`,
+      [successorId],
       tx,
     );
-    if (updated.length === 1)
-      return { outcome: 'rotated', userId: updated[0].user_id, familyId: updated[0].family_id };
-
-    const known = await this.findByHash(hash, tx);
-    if (known?.rotated_at) {
-      await this.revokeFamily(known.family_id, tx);
-      return { outcome: 'reused', userId: known.user_id, familyId: known.family_id };
-    }
-    return { outcome: 'invalid' };
+    return rows.length === 1;
   }
 
   async revokeFamily(familyId: string, tx?: Tx): Promise<void> {
