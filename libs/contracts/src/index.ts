@@ -1,3 +1,4 @@
+export * from './account-lifecycle';
 export * from './errors';
 export * from './generation';
 export * from './model-package';

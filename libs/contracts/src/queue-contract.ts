@@ -4,6 +4,12 @@ import type {
   GenerationJob,
   GenerationStartedMessage,
 } from './generation';
+import type {
+  EmailJob,
+  ErasureQueueName,
+  ExportJob,
+  UserDeletedEvent,
+} from './account-lifecycle';
 import type { SearchIndexJob, Tier, UserCreatedEvent } from './queues';
 
 /** A job that carries nothing: a scheduled run whose work is read from the database. */
@@ -25,7 +31,11 @@ export type QueueContract = {
   'payment-maintenance': { 'reservations.expire': ScheduledRun };
   'gallery-maintenance': { 'images.remove-files': ScheduledRun };
   'generation-maintenance': { 'generations.sweep': ScheduledRun };
-} & { [T in Tier as `gen-${T}`]: { generate: GenerationJob } };
+  'system-email': { 'email.send': EmailJob };
+  'system-export': { 'export.build': ExportJob };
+} & { [T in Tier as `gen-${T}`]: { generate: GenerationJob } } & {
+  [Q in ErasureQueueName]: { 'user.deleted': UserDeletedEvent };
+};
 
 export type QueueName = keyof QueueContract;
 export type JobName<Q extends QueueName> = keyof QueueContract[Q] & string;
@@ -40,6 +50,12 @@ export const QUEUE_JOB_NAMES: { readonly [Q in QueueName]: readonly JobName<Q>[]
   'payment-maintenance': ['reservations.expire'],
   'gallery-maintenance': ['images.remove-files'],
   'generation-maintenance': ['generations.sweep'],
+  'system-email': ['email.send'],
+  'system-export': ['export.build'],
+  'payment-erasure': ['user.deleted'],
+  'generation-erasure': ['user.deleted'],
+  'gallery-erasure': ['user.deleted'],
+  'system-erasure': ['user.deleted'],
   'gen-enterprise': ['generate'],
   'gen-studio': ['generate'],
   'gen-pro': ['generate'],

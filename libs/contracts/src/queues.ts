@@ -13,8 +13,13 @@ export const QueueNames = {
   paymentMaintenance: 'payment-maintenance',
   galleryMaintenance: 'gallery-maintenance',
   generationMaintenance: 'generation-maintenance',
+  systemEmail: 'system-email',
+  systemExport: 'system-export',
   tier: (tier: Tier) => `gen-${tier}` as const,
 } as const;
+
+/** Job names of the system worker's queues (DESIGN §16). */
+export const SystemJobNames = { sendEmail: 'email.send', buildExport: 'export.build' } as const;
 
 /** `search-index`: these images changed; the indexer reads them and updates the index. */
 export const SearchIndexNames = { imagesChanged: 'images.changed' } as const;

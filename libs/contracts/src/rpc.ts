@@ -1,3 +1,4 @@
+import type { ExportPage, ExportPageRequest, Locale } from './account-lifecycle';
 import type { ModelPackage, ModelPackageRequest } from './model-package';
 import type { Tier } from './queues';
 import type { ServiceKey, ServiceName } from './services';
@@ -11,6 +12,7 @@ export const RpcPatterns = {
     systemPing: 'user.system.ping',
     apiKeysVerify: 'user.apikeys.verify',
     usersGet: 'user.users.get',
+    exportsLink: 'user.exports.link',
   },
   payment: {
     systemPing: 'payment.system.ping',
@@ -19,9 +21,19 @@ export const RpcPatterns = {
     creditsRelease: 'payment.credits.release',
     plansForUser: 'payment.plans.forUser',
     plansQueueWeights: 'payment.plans.queueWeights',
+    accountExport: 'payment.account.export',
+    ledgerExport: 'payment.ledger.export',
   },
-  generation: { systemPing: 'generation.system.ping' },
-  gallery: { systemPing: 'gallery.system.ping', boardsOwned: 'gallery.boards.owned' },
+  generation: {
+    systemPing: 'generation.system.ping',
+    generationsExport: 'generation.generations.export',
+  },
+  gallery: {
+    systemPing: 'gallery.system.ping',
+    boardsOwned: 'gallery.boards.owned',
+    imagesExport: 'gallery.images.export',
+    boardsExport: 'gallery.boards.export',
+  },
   model: {
     systemPing: 'model.system.ping',
     modelsResolve: 'model.models.resolve',
@@ -62,7 +74,39 @@ export interface UserProfile {
   email: string;
   displayName: string | null;
   role: 'user' | 'admin';
+  /** Checkout and API keys need it (403 EMAIL_NOT_VERIFIED); free generations do not. */
+  emailVerified: boolean;
+  /** The language of the user's mail. */
+  locale: Locale;
   createdAt: string;
+}
+
+/** For the export's mail: a signed link to the zip, valid EXPORT_LINK_TTL_HOURS. */
+export interface ExportLinkRequest {
+  userId: string;
+  exportId: string;
+}
+
+export interface ExportLinkResponse {
+  url: string;
+  expiresAt: string;
+}
+
+/** One row of an export, exactly as the service's REST API shows it to its owner. */
+export type ApiView = Record<string, unknown>;
+
+/** An image of the export: its API view, and where its file is in the blob store. */
+export interface ImageExportItem {
+  image: ApiView;
+  blobKey: string;
+  /** The file's name inside the zip (`images/<id>.png`). */
+  filename: string;
+}
+
+/** The credit account as its owner sees it (balance, plan, subscription). */
+export interface AccountExport {
+  account: ApiView;
+  subscription: ApiView | null;
 }
 
 /** What a plan allows; generation-service checks a job against these (DESIGN §5). */
@@ -172,6 +216,15 @@ export interface RpcContract {
   'gallery.system.ping': { request: PingRequest; response: PingResponse };
   'gallery.boards.owned': { request: BoardOwnedRequest; response: BoardOwnedResponse };
   'model.system.ping': { request: PingRequest; response: PingResponse };
+  'user.exports.link': { request: ExportLinkRequest; response: ExportLinkResponse };
+  'payment.account.export': { request: { userId: string }; response: AccountExport };
+  'payment.ledger.export': { request: ExportPageRequest; response: ExportPage<ApiView> };
+  'generation.generations.export': {
+    request: ExportPageRequest;
+    response: ExportPage<ApiView>;
+  };
+  'gallery.images.export': { request: ExportPageRequest; response: ExportPage<ImageExportItem> };
+  'gallery.boards.export': { request: ExportPageRequest; response: ExportPage<ApiView> };
 }
 
 export type RpcPattern = keyof RpcContract;

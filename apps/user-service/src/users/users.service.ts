@@ -61,6 +61,7 @@ export class UsersService {
   }
 
   async profile(id: string): Promise<UserProfile> {
-    return this.me(id);
+    // ISSUE-17-PENDING: the user-service helper replaces this with the stored columns.
+    return { ...(await this.me(id)), emailVerified: false, locale: 'ko' };
   }
 }
