@@ -1,4 +1,4 @@
-import type { ExportPage, ExportPageRequest, Locale } from './account-lifecycle';
+import type { ExportPage, ExportPageRequest } from './account-lifecycle';
 import type { ModelPackage, ModelPackageRequest } from './model-package';
 import type { Tier } from './queues';
 import type { ServiceKey, ServiceName } from './services';
@@ -74,10 +74,6 @@ export interface UserProfile {
   email: string;
   displayName: string | null;
   role: 'user' | 'admin';
-  /** Checkout and API keys need it (403 EMAIL_NOT_VERIFIED); free generations do not. */
-  emailVerified: boolean;
-  /** The language of the user's mail. */
-  locale: Locale;
   createdAt: string;
 }
 

@@ -61,7 +61,6 @@ export class UsersService {
   }
 
   async profile(id: string): Promise<UserProfile> {
-    // ISSUE-17-PENDING: the user-service helper replaces this with the stored columns.
-    return { ...(await this.me(id)), emailVerified: false, locale: 'ko' };
+    return this.me(id);
   }
 }
