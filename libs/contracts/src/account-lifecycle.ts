@@ -14,7 +14,10 @@ export function isLocale(value: unknown): value is Locale {
 /** Every mail Pingvas sends, with what its template needs. Links are absolute URLs. */
 export type EmailMessage =
   | { template: 'email-verify'; data: { link: string; expiresHours: number } }
-  | { template: 'email-change-verify'; data: { link: string; newEmail: string; expiresHours: number } }
+  | {
+      template: 'email-change-verify';
+      data: { link: string; newEmail: string; expiresHours: number };
+    }
   /** To the old address once the change applied. */
   | { template: 'email-changed'; data: { newEmail: string } }
   | { template: 'password-reset'; data: { link: string; expiresMinutes: number } }

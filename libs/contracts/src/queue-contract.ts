@@ -4,12 +4,7 @@ import type {
   GenerationJob,
   GenerationStartedMessage,
 } from './generation';
-import type {
-  EmailJob,
-  ErasureQueueName,
-  ExportJob,
-  UserDeletedEvent,
-} from './account-lifecycle';
+import type { EmailJob, ErasureQueueName, ExportJob, UserDeletedEvent } from './account-lifecycle';
 import type { SearchIndexJob, Tier, UserCreatedEvent } from './queues';
 
 /** A job that carries nothing: a scheduled run whose work is read from the database. */

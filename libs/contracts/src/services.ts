@@ -25,10 +25,7 @@ export const WEB = { name: 'web', port: 8080, app: 'edge' } as const;
 export type ServiceKey = keyof typeof SERVICES;
 export type ServiceName = (typeof SERVICES)[ServiceKey]['name'];
 export type ProcessName =
-  | ServiceName
-  | typeof GPU_WORKER.name
-  | typeof SYSTEM_WORKER.name
-  | typeof WEB.name;
+  ServiceName | typeof GPU_WORKER.name | typeof SYSTEM_WORKER.name | typeof WEB.name;
 
 export const SERVICE_KEYS = Object.keys(SERVICES) as ServiceKey[];
 

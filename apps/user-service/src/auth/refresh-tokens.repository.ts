@@ -65,7 +65,11 @@ export class RefreshTokensRepository extends SqlRepository {
       if (!presented.live) return { outcome: 'invalid' };
       return { outcome: 'rotated', ...family, next: await this.replace(presented, rules, tx) };
     }
-    if (presented.live && presented.in_grace && (await this.revokeUnused(presented.replaced_by, tx)))
+    if (
+      presented.live &&
+      presented.in_grace &&
+      (await this.revokeUnused(presented.replaced_by, tx))
+    )
       return { outcome: 'rotated', ...family, next: await this.replace(presented, rules, tx) };
     await this.revokeFamily(presented.family_id, tx);
     return { outcome: 'reused', ...family };
