@@ -1,6 +1,7 @@
 import type { ServiceDatabase } from '@pingvas/database';
 import { CreateIdentity1795300000000 } from './migrations/1795300000000-CreateIdentity';
 import { RefreshTokenSuccessor1795900000000 } from './migrations/1795900000000-RefreshTokenSuccessor';
+import { EmailTokens1796000000000 } from './migrations/1796000000000-EmailTokens';
 
 /**
  * The tables user-service owns (DESIGN §3) and the migrations that make them: users,
@@ -8,5 +9,9 @@ import { RefreshTokenSuccessor1795900000000 } from './migrations/1795900000000-R
  */
 export const USER_DATABASE: ServiceDatabase = {
   service: 'user',
-  migrations: [CreateIdentity1795300000000, RefreshTokenSuccessor1795900000000],
+  migrations: [
+    CreateIdentity1795300000000,
+    RefreshTokenSuccessor1795900000000,
+    EmailTokens1796000000000,
+  ],
 };
