@@ -13,8 +13,7 @@ export interface NewEmailToken {
 
 /** What consuming a token tells: whose it was, or why it could not be used. */
 export type ConsumedEmailToken =
-  | { ok: true; id: string; userId: string }
-  | { ok: false; reason: 'invalid' | 'expired' };
+  { ok: true; id: string; userId: string } | { ok: false; reason: 'invalid' | 'expired' };
 
 /** The `email_tokens` table: single-use tokens sent by mail, kept only as their SHA-256. */
 @Injectable()
@@ -42,7 +41,11 @@ export class EmailTokensRepository extends SqlRepository {
    * One conditional UPDATE: of two concurrent uses of the same token only one gets the row,
    * so a token works once. An unused but expired token is told apart for a clearer error.
    */
-  async consume(tokenHash: Buffer, purpose: EmailTokenPurpose, tx?: Tx): Promise<ConsumedEmailToken> {
+  async consume(
+    tokenHash: Buffer,
+    purpose: EmailTokenPurpose,
+    tx?: Tx,
+  ): Promise<ConsumedEmailToken> {
     const { rows } = await this.modify<{ id: string; user_id: string }>(
       `UPDATE "email_tokens" SET "used_at" = now()
         WHERE "token_hash" = $1 AND "purpose" = $2 AND "used_at" IS NULL AND "expires_at" > now()
