@@ -1,4 +1,4 @@
-import type { ExportPage, ExportPageRequest } from './account-lifecycle';
+import type { ExportPage, ExportPageRequest, Locale } from './account-lifecycle';
 import type { ModelPackage, ModelPackageRequest } from './model-package';
 import type { Tier } from './queues';
 import type { ServiceKey, ServiceName } from './services';
@@ -74,6 +74,10 @@ export interface UserProfile {
   email: string;
   displayName: string | null;
   role: 'user' | 'admin';
+  /** Checkout and API keys need a proven address (DESIGN §16). */
+  emailVerified: boolean;
+  /** The language of the mail the user gets. */
+  locale: Locale;
   createdAt: string;
 }
 

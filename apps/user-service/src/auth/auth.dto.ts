@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { DEFAULT_LOCALE, LOCALES, type Locale } from '@pingvas/contracts';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 /** Emails are compared trimmed and lower-cased everywhere; validated in that form too. */
 const NormaliseEmail = () =>
@@ -30,6 +31,15 @@ export class SignupDto {
   @IsString()
   @MaxLength(100)
   displayName?: string;
+
+  @ApiPropertyOptional({
+    enum: LOCALES,
+    default: DEFAULT_LOCALE,
+    description: 'Language of our mail',
+  })
+  @IsOptional()
+  @IsIn(LOCALES)
+  locale?: Locale;
 }
 
 export class LoginDto {

@@ -36,7 +36,7 @@ class InMemoryUsers extends UsersRepository {
 
   override async insert(user: NewUser): Promise<User | null> {
     if (await this.findByEmail(user.email)) return null;
-    const row = { ...user, createdAt: new Date(), updatedAt: new Date() };
+    const row = { ...user, emailVerifiedAt: null, createdAt: new Date(), updatedAt: new Date() };
     this.rows.set(row.id, row);
     return row;
   }
@@ -97,6 +97,8 @@ async function setup() {
     passwordHash: await hasher.hash('correct horse battery'),
     displayName: null,
     role: 'user',
+    emailVerifiedAt: null,
+    locale: 'ko',
     createdAt: new Date(),
     updatedAt: new Date(),
   };

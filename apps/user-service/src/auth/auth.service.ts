@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, APP_CONFIG } from '@pingvas/common';
 import {
+  DEFAULT_LOCALE,
+  type Locale,
   QueueNames,
   type UserCreatedEvent,
   userCreatedJobId,
@@ -49,6 +51,7 @@ export class AuthService {
     email: string;
     password: string;
     displayName?: string;
+    locale?: Locale;
   }): Promise<SessionDto> {
     assertStrongPassword(input.password);
     const email = normaliseEmail(input.email);
@@ -62,6 +65,7 @@ export class AuthService {
           passwordHash,
           displayName: input.displayName?.trim() || null,
           role: this.config.adminEmails.has(email) ? 'admin' : 'user',
+          locale: input.locale ?? DEFAULT_LOCALE,
         },
         tx,
       );

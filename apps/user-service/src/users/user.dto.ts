@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Optional } from '@pingvas/common';
 import { IsString, MaxLength, MinLength } from 'class-validator';
+import { LOCALES, type Locale } from '@pingvas/contracts';
 import type { User } from './users.repository';
 
 export class UserDto {
@@ -8,6 +9,9 @@ export class UserDto {
   @ApiProperty() email!: string;
   @ApiProperty({ nullable: true, type: String }) displayName!: string | null;
   @ApiProperty({ enum: ['user', 'admin'] }) role!: 'user' | 'admin';
+  @ApiProperty({ description: 'Whether the address was proven by the mailed link' })
+  emailVerified!: boolean;
+  @ApiProperty({ enum: LOCALES, description: 'The language of our mail' }) locale!: Locale;
   @ApiProperty() createdAt!: string;
 
   static of(user: User): UserDto {
@@ -16,6 +20,8 @@ export class UserDto {
       email: user.email,
       displayName: user.displayName,
       role: user.role,
+      emailVerified: user.emailVerifiedAt !== null,
+      locale: user.locale,
       createdAt: user.createdAt.toISOString(),
     };
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '@pingvas/common';
+import type { Locale } from '@pingvas/contracts';
 import { isUniqueViolation, SqlRepository, type Tx } from '@pingvas/database';
 
 /** An account. The email is trimmed and lower-cased before it is stored; unique. */
@@ -9,12 +10,18 @@ export interface User {
   passwordHash: string;
   displayName: string | null;
   role: Role;
+  /** When the address was proven by a mailed link; null until then. */
+  emailVerifiedAt: Date | null;
+  /** The language of the mail we send (DESIGN §16). */
+  locale: Locale;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type NewUser = Omit<User, 'createdAt' | 'updatedAt'>;
-export type UserChanges = Partial<Pick<User, 'displayName' | 'passwordHash' | 'role'>>;
+export type NewUser = Omit<User, 'createdAt' | 'updatedAt' | 'emailVerifiedAt'>;
+export type UserChanges = Partial<
+  Pick<User, 'displayName' | 'passwordHash' | 'role' | 'locale' | 'emailVerifiedAt'>
+>;
 
 interface UserRow {
   id: string;
@@ -22,6 +29,8 @@ interface UserRow {
   password_hash: string;
   display_name: string | null;
   role: Role;
+  email_verified_at: Date | null;
+  locale: Locale;
   created_at: Date;
   updated_at: Date;
 }
@@ -33,6 +42,8 @@ function toUser(row: UserRow): User {
     passwordHash: row.password_hash,
     displayName: row.display_name,
     role: row.role,
+    emailVerifiedAt: row.email_verified_at,
+    locale: row.locale,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -43,6 +54,8 @@ const CHANGEABLE = [
   ['displayName', 'display_name'],
   ['passwordHash', 'password_hash'],
   ['role', 'role'],
+  ['locale', 'locale'],
+  ['emailVerifiedAt', 'email_verified_at'],
 ] as const;
 
 /** The `users` table. */
@@ -62,9 +75,9 @@ export class UsersRepository extends SqlRepository {
   async insert(user: NewUser, tx: Tx): Promise<User | null> {
     try {
       const [row] = await this.query<UserRow>(
-        `INSERT INTO "users" ("id", "email", "password_hash", "display_name", "role")
-         VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-        [user.id, user.email, user.passwordHash, user.displayName, user.role],
+        `INSERT INTO "users" ("id", "email", "password_hash", "display_name", "role", "locale")
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+        [user.id, user.email, user.passwordHash, user.displayName, user.role, user.locale],
         tx,
       );
       return toUser(row);
