@@ -21,7 +21,29 @@ const router = createBrowserRouter([
             path: '/signup',
             lazy: () => import('./routes/sign-up').then((m) => ({ Component: m.SignUpRoute })),
           },
+          {
+            path: '/forgot-password',
+            lazy: () =>
+              import('./routes/forgot-password').then((m) => ({
+                Component: m.ForgotPasswordRoute,
+              })),
+          },
         ],
+      },
+      // The mailed links open signed in or not; the goodbye screen follows a deletion.
+      {
+        path: '/verify-email',
+        lazy: () =>
+          import('./routes/verify-email').then((m) => ({ Component: m.VerifyEmailRoute })),
+      },
+      {
+        path: '/reset-password',
+        lazy: () =>
+          import('./routes/reset-password').then((m) => ({ Component: m.ResetPasswordRoute })),
+      },
+      {
+        path: '/goodbye',
+        lazy: () => import('./routes/goodbye').then((m) => ({ Component: m.GoodbyeRoute })),
       },
       {
         element: <RequireSession />,
@@ -59,6 +81,11 @@ const router = createBrowserRouter([
                 path: '/api-keys',
                 lazy: () =>
                   import('./routes/api-keys').then((m) => ({ Component: m.ApiKeysRoute })),
+              },
+              {
+                path: '/settings',
+                lazy: () =>
+                  import('./routes/settings').then((m) => ({ Component: m.SettingsRoute })),
               },
               {
                 element: <RequireAdmin />,

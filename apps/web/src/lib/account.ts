@@ -1,6 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
-import type { Balance, Catalogue, Model } from '@/types/api';
+import type { Balance, Catalogue, Me, Model } from '@/types/api';
 import { api } from './api-client';
 import { queryKeys } from './query-keys';
 import { session, type SessionState } from './session';
@@ -16,6 +16,30 @@ export function useSession(): SessionState {
 export function useCurrentUser() {
   const state = useSession();
   return state.status === 'signedIn' ? state.user : null;
+}
+
+/**
+ * The profile as user-service has it now (verified or not, a pending email change), kept in the
+ * session too: the session's copy comes from the last sign-in or refresh and may be older.
+ */
+export function useMe() {
+  const signedIn = useSession().status === 'signedIn';
+  return useQuery({
+    queryKey: queryKeys.me,
+    queryFn: async ({ signal }) => {
+      const me = await api<Me>('/users/me', { signal });
+      session.updateUser(me);
+      return me;
+    },
+    enabled: signedIn,
+  });
+}
+
+/** Mails a fresh verification link (the banner, the landing page, a 403 EMAIL_NOT_VERIFIED). */
+export function useResendVerification() {
+  return useMutation({
+    mutationFn: () => api<unknown>('/auth/email/verify/resend', { method: 'POST' }),
+  });
 }
 
 export function useBalance() {

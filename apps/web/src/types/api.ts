@@ -2,16 +2,27 @@
  * What the REST API answers, as the app reads it (README: the same API third parties use).
  * Shapes follow the services' views; fields the app does not read are left out.
  */
-import type { ErrorCode, GenerationStatus, Tier } from '@pingvas/contracts';
+import type { ErrorCode, GenerationStatus, Locale, Tier } from '@pingvas/contracts';
 
-export type { ErrorCode, GenerationStatus, Tier };
+export type { ErrorCode, GenerationStatus, Locale, Tier };
 
 export interface User {
   id: string;
   email: string;
   displayName: string | null;
   role: 'user' | 'admin';
+  /** Whether the address was proven by the mailed link; checkout and API keys need it. */
+  emailVerified?: boolean;
+  /** The language of our mail. */
+  locale?: Locale;
   createdAt: string;
+}
+
+/** `GET /users/me`: the profile with an email change that waits for its verification. */
+export interface Me extends User {
+  emailVerified: boolean;
+  locale: Locale;
+  pendingEmail: string | null;
 }
 
 export interface WebSession {
@@ -69,9 +80,12 @@ export interface LedgerEntry {
   createdAt: string;
 }
 
+/** `GET /billing/subscription`: `status: 'none'` on the free plan. */
 export interface Subscription {
   status: string;
   planId: string;
+  /** Cancelled at the period end: the plan holds until `endsAt`, and it can be resumed. */
+  cancelled?: boolean;
   renewsAt?: string | null;
   endsAt?: string | null;
 }

@@ -4,6 +4,7 @@ import { useBalance, useCurrentUser } from '@/lib/account';
 import { useFormat } from '@/lib/format';
 import { session } from '@/lib/session';
 import { LanguageSwitcher, ThemeSwitcher } from '@/components/preferences';
+import { EmailVerificationBanner } from '@/features/auth/components/email-verification-banner';
 
 const NAV = [
   { to: '/generate', key: 'nav.generate' },
@@ -12,6 +13,7 @@ const NAV = [
   { to: '/queue', key: 'nav.queue' },
   { to: '/credits', key: 'nav.credits' },
   { to: '/api-keys', key: 'nav.apiKeys' },
+  { to: '/settings', key: 'nav.settings' },
 ] as const;
 
 export function AppShell() {
@@ -58,6 +60,7 @@ export function AppShell() {
         </div>
       </header>
       <main id="main" className="main" tabIndex={-1}>
+        <EmailVerificationBanner />
         <Outlet />
       </main>
     </div>

@@ -31,6 +31,7 @@ export const nav: Dictionary<typeof ko.nav> = {
   queue: 'Queue',
   credits: 'Credits',
   apiKeys: 'API keys',
+  settings: 'Account',
   admin: 'Admin',
 };
 
@@ -69,6 +70,17 @@ export const errors: Dictionary<typeof ko.errors> = {
   UPSTREAM_UNAVAILABLE: 'A service is not answering right now. Please try again soon.',
   BILLING_UNAVAILABLE: 'Payments are not available right now.',
   PAYLOAD_TOO_LARGE: 'That is too large to send.',
+  TOKEN_INVALID: 'This link is not valid or was already used.',
+  TOKEN_EXPIRED: 'This link has expired.',
+  EMAIL_NOT_VERIFIED:
+    'Please verify your email first: buying a plan and API keys need the address proven by the link in our mail.',
+  EMAIL_ALREADY_VERIFIED: 'This email is already verified.',
+  WRONG_PASSWORD: 'The password is wrong.',
+  EXPORT_IN_PROGRESS:
+    'Your data is already being prepared. We will mail you the link when it is ready.',
+  NO_SUBSCRIPTION: 'You have no subscription.',
+  NOT_CANCELLED: 'This subscription is not cancelled.',
+  SAME_PLAN: 'You are already on this plan.',
 };
 
 export const notFound: Dictionary<typeof ko.notFound> = {

@@ -6,6 +6,36 @@ export const credits: Dictionary<typeof ko.credits> = {
   balanceLabel: 'Balance: {{count}} credits',
 };
 
+export const subscription: Dictionary<typeof ko.subscription> = {
+  title: 'Subscription',
+  plan: 'Plan',
+  state: 'Status',
+  active: 'Active (renews automatically)',
+  cancelled: 'Cancelled',
+  renewsAt: 'Next payment',
+  endsAt: 'Ends',
+  cancelledUntil: 'You cancelled. Your plan stays until {{date}}, and you can resume before then.',
+  cancelledNoDate: 'You cancelled. Your plan stays until the end of this billing period.',
+  cancel: 'Cancel subscription',
+  cancelTitle: 'Cancel your subscription?',
+  cancelBody:
+    'You will not be charged again and keep your plan until {{date}}. Then you move to the free plan.',
+  cancelBodyNoDate:
+    'You will not be charged again and keep your plan until the end of this billing period.',
+  cancelConfirm: 'Cancel it',
+  keep: 'Keep it',
+  resume: 'Resume subscription',
+  portal: 'Manage billing',
+  changeTo: 'Change to',
+  planOption: '{{plan}} ({{price}} a month)',
+  change: 'Change plan',
+  changeToNamed: 'Change to {{plan}}',
+  changeTitle: 'Change your plan?',
+  changeBody:
+    'From {{from}} to {{to}} ({{price}} a month). Lemon Squeezy prorates the difference for the rest of the period.',
+  changeConfirm: 'Change to {{plan}}',
+};
+
 export const creditsPage: Dictionary<typeof ko.creditsPage> = {
   title: 'Credits and plans',
   balance: 'Balance',

@@ -25,6 +25,7 @@ export const nav = {
   queue: '대기열',
   credits: '크레딧',
   apiKeys: 'API 키',
+  settings: '계정',
   admin: '관리자',
 };
 
@@ -63,6 +64,16 @@ export const errors = {
   UPSTREAM_UNAVAILABLE: '서비스가 잠시 응답하지 않습니다. 잠시 후 다시 시도하세요.',
   BILLING_UNAVAILABLE: '지금은 결제를 진행할 수 없습니다.',
   PAYLOAD_TOO_LARGE: '보낸 내용이 너무 큽니다.',
+  TOKEN_INVALID: '링크가 올바르지 않거나 이미 사용되었습니다.',
+  TOKEN_EXPIRED: '링크가 만료되었습니다.',
+  EMAIL_NOT_VERIFIED:
+    '이메일 인증이 필요합니다. 플랜 결제와 API 키는 메일의 링크로 주소를 인증한 뒤에 쓸 수 있습니다.',
+  EMAIL_ALREADY_VERIFIED: '이미 인증된 이메일입니다.',
+  WRONG_PASSWORD: '비밀번호가 올바르지 않습니다.',
+  EXPORT_IN_PROGRESS: '데이터를 이미 준비하고 있습니다. 준비되면 메일로 링크를 보내 드립니다.',
+  NO_SUBSCRIPTION: '구독이 없습니다.',
+  NOT_CANCELLED: '해지 예정인 구독이 아닙니다.',
+  SAME_PLAN: '이미 사용 중인 플랜입니다.',
 };
 
 export const notFound = {

@@ -3,6 +3,37 @@ export const credits = {
   balanceLabel: '잔액 {{count}} 크레딧',
 };
 
+export const subscription = {
+  title: '구독',
+  plan: '플랜',
+  state: '상태',
+  active: '구독 중 (자동 갱신)',
+  cancelled: '해지 예정',
+  renewsAt: '다음 결제일',
+  endsAt: '종료일',
+  cancelledUntil:
+    '구독을 해지했습니다. {{date}}까지 지금 플랜을 쓸 수 있고, 그 전에는 다시 이어 갈 수 있습니다.',
+  cancelledNoDate: '구독을 해지했습니다. 이번 결제 기간이 끝날 때까지 지금 플랜을 쓸 수 있습니다.',
+  cancel: '구독 해지',
+  cancelTitle: '구독을 해지할까요?',
+  cancelBody:
+    '다음 결제는 되지 않고, {{date}}까지는 지금 플랜을 그대로 쓸 수 있습니다. 그 뒤에는 무료 플랜으로 바뀝니다.',
+  cancelBodyNoDate:
+    '다음 결제는 되지 않고, 이번 결제 기간이 끝날 때까지는 지금 플랜을 그대로 쓸 수 있습니다.',
+  cancelConfirm: '해지하기',
+  keep: '구독 유지',
+  resume: '구독 다시 이어 가기',
+  portal: '결제 관리',
+  changeTo: '바꿀 플랜',
+  planOption: '{{plan}} (월 {{price}})',
+  change: '플랜 변경',
+  changeToNamed: '{{plan}} 플랜으로 변경',
+  changeTitle: '플랜을 바꿀까요?',
+  changeBody:
+    '{{from}} 플랜에서 {{to}} 플랜(월 {{price}})으로 바꿉니다. 요금 차액은 Lemon Squeezy가 남은 기간만큼 나누어 계산합니다.',
+  changeConfirm: '{{plan}} 플랜으로 바꾸기',
+};
+
 export const creditsPage = {
   title: '크레딧과 플랜',
   balance: '잔액',

@@ -1,11 +1,12 @@
 import { app, common, errors, nav, notFound, prefs } from './common';
-import { auth } from './auth';
+import { auth, forgotPassword, resetPassword, verifyEmail } from './auth';
 import { generate } from './generate';
 import { gallery, search } from './gallery';
 import { queue } from './queue';
-import { credits, creditsPage } from './credits';
+import { credits, creditsPage, subscription } from './credits';
 import { apiKeys } from './account';
 import { admin } from './admin';
+import { goodbye, settings } from './settings';
 
 /** Korean, the app's first language, one file per feature; en/ has the same keys (typed). */
 export const ko = {
@@ -24,4 +25,10 @@ export const ko = {
   queue,
   admin,
   generate,
+  forgotPassword,
+  resetPassword,
+  verifyEmail,
+  subscription,
+  settings,
+  goodbye,
 };

@@ -5,8 +5,9 @@ import { Button } from '@/components/button';
 import { ErrorNotice } from '@/components/error-notice';
 import { Field } from '@/components/field';
 import { isApiError } from '@/lib/errors';
-import { LanguageSwitcher } from '@/components/preferences';
 import { useSignIn, useSignUp } from '../api/auth';
+import { newPasswordRules } from '../password-rule';
+import { AuthCard } from './auth-card';
 
 interface FormValues {
   email: string;
@@ -14,13 +15,14 @@ interface FormValues {
   displayName: string;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Sign-in and sign-up share one form: sign-up adds a name and the password rule. */
 export function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
   const { t } = useTranslation();
   const location = useLocation();
-  const reason = (location.state as { reason?: string } | null)?.reason;
+  const { reason, notice } =
+    (location.state as { reason?: string; notice?: 'passwordReset' } | null) ?? {};
   const signIn = useSignIn();
   const signUp = useSignUp();
   const mutation = mode === 'signin' ? signIn : signUp;
@@ -45,96 +47,92 @@ export function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
   const search = location.search;
 
   return (
-    <main className="auth-page">
-      <div className="auth-card">
-        <div className="auth-top">
-          <p className="brand">{t('app.name')}</p>
-          <LanguageSwitcher />
-        </div>
-        <h1>{mode === 'signin' ? t('auth.signInTitle') : t('auth.signUpTitle')}</h1>
-        <p className="muted">{t('app.tagline')}</p>
-        {reason === 'reused' && (
-          <p className="notice notice-warn" role="status">
-            {t('auth.reusedNotice')}
-          </p>
-        )}
-        {reason === 'expired' && (
-          <p className="notice notice-warn" role="status">
-            {t('auth.expiredNotice')}
-          </p>
-        )}
-        <form onSubmit={onSubmit} noValidate className="stack">
-          {mode === 'signup' && (
-            <Field label={t('auth.displayName')} error={errors.displayName?.message}>
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  autoComplete="nickname"
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
-                  {...register('displayName', {
-                    maxLength: { value: 100, message: t('auth.displayNameTooLong') },
-                  })}
-                />
-              )}
-            </Field>
-          )}
-          <Field
-            label={t('auth.email')}
-            error={errors.email?.message ?? (emailTaken ? t('errors.EMAIL_TAKEN') : undefined)}
-          >
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="email"
-                autoComplete="email"
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-                {...register('email', {
-                  required: t('auth.emailRequired'),
-                  pattern: { value: EMAIL, message: t('auth.emailInvalid') },
-                })}
-              />
-            )}
-          </Field>
-          <Field
-            label={t('auth.password')}
-            hint={mode === 'signup' ? t('auth.passwordRule') : undefined}
-            error={
-              errors.password?.message ?? (weakPassword ? t('errors.WEAK_PASSWORD') : undefined)
-            }
-          >
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="password"
-                autoComplete={mode === 'signin' ? 'current-password' : 'new-password'}
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-                {...register('password', {
-                  required: t('auth.passwordRequired'),
-                  ...(mode === 'signup'
-                    ? {
-                        minLength: { value: 10, message: t('errors.WEAK_PASSWORD') },
-                        maxLength: { value: 256, message: t('errors.WEAK_PASSWORD') },
-                      }
-                    : {}),
-                })}
-              />
-            )}
-          </Field>
-          {!emailTaken && !weakPassword && <ErrorNotice error={serverError} />}
-          <Button type="submit" variant="primary" busy={mutation.isPending}>
-            {mode === 'signin' ? t('auth.signIn') : t('auth.signUp')}
-          </Button>
-        </form>
-        <p className="auth-switch">
-          {mode === 'signin' ? t('auth.noAccount') : t('auth.haveAccount')}{' '}
-          <Link to={{ pathname: mode === 'signin' ? '/signup' : '/signin', search }}>
-            {mode === 'signin' ? t('auth.signUp') : t('auth.signIn')}
-          </Link>
+    <AuthCard title={mode === 'signin' ? t('auth.signInTitle') : t('auth.signUpTitle')}>
+      <p className="muted">{t('app.tagline')}</p>
+      {notice === 'passwordReset' && (
+        <p className="notice notice-ok" role="status">
+          {t('resetPassword.done')}
         </p>
-      </div>
-    </main>
+      )}
+      {reason === 'reused' && (
+        <p className="notice notice-warn" role="status">
+          {t('auth.reusedNotice')}
+        </p>
+      )}
+      {reason === 'expired' && (
+        <p className="notice notice-warn" role="status">
+          {t('auth.expiredNotice')}
+        </p>
+      )}
+      <form onSubmit={onSubmit} noValidate className="stack">
+        {mode === 'signup' && (
+          <Field label={t('auth.displayName')} error={errors.displayName?.message}>
+            {({ id, describedBy, invalid }) => (
+              <input
+                id={id}
+                autoComplete="nickname"
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+                {...register('displayName', {
+                  maxLength: { value: 100, message: t('auth.displayNameTooLong') },
+                })}
+              />
+            )}
+          </Field>
+        )}
+        <Field
+          label={t('auth.email')}
+          error={errors.email?.message ?? (emailTaken ? t('errors.EMAIL_TAKEN') : undefined)}
+        >
+          {({ id, describedBy, invalid }) => (
+            <input
+              id={id}
+              type="email"
+              autoComplete="email"
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              {...register('email', {
+                required: t('auth.emailRequired'),
+                pattern: { value: EMAIL, message: t('auth.emailInvalid') },
+              })}
+            />
+          )}
+        </Field>
+        <Field
+          label={t('auth.password')}
+          hint={mode === 'signup' ? t('auth.passwordRule') : undefined}
+          error={errors.password?.message ?? (weakPassword ? t('errors.WEAK_PASSWORD') : undefined)}
+        >
+          {({ id, describedBy, invalid }) => (
+            <input
+              id={id}
+              type="password"
+              autoComplete={mode === 'signin' ? 'current-password' : 'new-password'}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              {...register(
+                'password',
+                mode === 'signup' ? newPasswordRules(t) : { required: t('auth.passwordRequired') },
+              )}
+            />
+          )}
+        </Field>
+        {!emailTaken && !weakPassword && <ErrorNotice error={serverError} />}
+        <Button type="submit" variant="primary" busy={mutation.isPending}>
+          {mode === 'signin' ? t('auth.signIn') : t('auth.signUp')}
+        </Button>
+      </form>
+      {mode === 'signin' && (
+        <p className="auth-switch">
+          <Link to="/forgot-password">{t('auth.forgotPassword')}</Link>
+        </p>
+      )}
+      <p className="auth-switch">
+        {mode === 'signin' ? t('auth.noAccount') : t('auth.haveAccount')}{' '}
+        <Link to={{ pathname: mode === 'signin' ? '/signup' : '/signin', search }}>
+          {mode === 'signin' ? t('auth.signUp') : t('auth.signIn')}
+        </Link>
+      </p>
+    </AuthCard>
   );
 }

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '@/components/button';
 import { ErrorNotice } from '@/components/error-notice';
@@ -5,8 +6,10 @@ import { Page } from '@/components/page';
 import { Spinner } from '@/components/spinner';
 import { useBalance, useCatalogue, useCurrentUser } from '@/lib/account';
 import { useFormat } from '@/lib/format';
+import type { Plan } from '@/types/api';
 import { useCheckout, useSubscription } from '../api/credits';
 import { LedgerTable } from './ledger-table';
+import { ChangePlanDialog, isLive, SubscriptionPanel } from './subscription-panel';
 
 const STATUSES = new Set([
   'active',
@@ -28,6 +31,10 @@ export function CreditsScreen() {
   const pending = checkout.isPending ? checkout.variables : undefined;
   const current = balance.data?.plan.planId;
   const user = useCurrentUser();
+  const [changeTo, setChangeTo] = useState<Plan | null>(null);
+  const live = isLive(subscription.data) ? subscription.data : undefined;
+  const planName = (planId: string) =>
+    catalogue.data?.plans.find((p) => p.planId === planId)?.name ?? planId;
   const subscriptionText = (status: string) =>
     STATUSES.has(status)
       ? t(`creditsPage.subscriptionStatus.${status as 'active'}`)
@@ -58,6 +65,14 @@ export function CreditsScreen() {
             <ErrorNotice error={balance.error} />
           )}
         </section>
+
+        {live && (
+          <SubscriptionPanel
+            subscription={live}
+            plans={catalogue.data?.plans ?? []}
+            onChangePlan={setChangeTo}
+          />
+        )}
 
         <section aria-labelledby="plans-title" className="stack">
           <h2 id="plans-title">{t('creditsPage.plans')}</h2>
@@ -92,6 +107,11 @@ export function CreditsScreen() {
                   </ul>
                   {plan.planId === current ? (
                     <p className="badge">{t('creditsPage.yourPlan')}</p>
+                  ) : live && plan.priceCents > 0 ? (
+                    // A subscriber changes the plan they have rather than buying a second one.
+                    <Button onClick={() => setChangeTo(plan)}>
+                      {t('subscription.changeToNamed', { plan: plan.name })}
+                    </Button>
                   ) : plan.priceCents > 0 ? (
                     <Button
                       variant="primary"
@@ -131,6 +151,13 @@ export function CreditsScreen() {
 
         <LedgerTable />
       </div>
+      {changeTo && live && (
+        <ChangePlanDialog
+          from={planName(live.planId)}
+          to={changeTo}
+          onClose={() => setChangeTo(null)}
+        />
+      )}
     </Page>
   );
 }

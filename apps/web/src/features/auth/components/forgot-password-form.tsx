@@ -1,0 +1,60 @@
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { Button } from '@/components/button';
+import { ErrorNotice } from '@/components/error-notice';
+import { Field } from '@/components/field';
+import { useForgotPassword } from '../api/auth';
+import { AuthCard } from './auth-card';
+import { EMAIL } from './auth-form';
+
+/** Asks for a reset link; the answer never says whether the address has an account. */
+export function ForgotPasswordForm() {
+  const { t } = useTranslation();
+  const forgot = useForgotPassword();
+  const {
+    register,
+    handleSubmit,
+    formState: { errors },
+  } = useForm<{ email: string }>({ defaultValues: { email: '' } });
+  const onSubmit = handleSubmit((values) => forgot.mutate(values.email.trim()));
+
+  return (
+    <AuthCard title={t('forgotPassword.title')}>
+      {forgot.isSuccess ? (
+        <div className="stack">
+          <p className="notice notice-ok" role="status">
+            {t('forgotPassword.sent', { email: forgot.variables })}
+          </p>
+          <p className="muted">{t('forgotPassword.sentHint')}</p>
+        </div>
+      ) : (
+        <form onSubmit={onSubmit} noValidate className="stack">
+          <p className="muted">{t('forgotPassword.intro')}</p>
+          <Field label={t('auth.email')} error={errors.email?.message}>
+            {({ id, describedBy, invalid }) => (
+              <input
+                id={id}
+                type="email"
+                autoComplete="email"
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+                {...register('email', {
+                  required: t('auth.emailRequired'),
+                  pattern: { value: EMAIL, message: t('auth.emailInvalid') },
+                })}
+              />
+            )}
+          </Field>
+          <ErrorNotice error={forgot.error} />
+          <Button type="submit" variant="primary" busy={forgot.isPending}>
+            {t('forgotPassword.submit')}
+          </Button>
+        </form>
+      )}
+      <p className="auth-switch">
+        <Link to="/signin">{t('forgotPassword.back')}</Link>
+      </p>
+    </AuthCard>
+  );
+}
