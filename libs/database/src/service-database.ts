@@ -2,11 +2,17 @@ import type { ServiceKey } from '@pingvas/contracts';
 import type { DataSourceOptions, MixedList } from 'typeorm';
 
 /**
+ * Who owns tables in the shared database: the five services, and the system worker (its record
+ * of mail sent and exports written, DESIGN §16), which is no service (no API, no RPC prefix).
+ */
+export type DatabaseOwner = ServiceKey | 'system';
+
+/**
  * What a service owns in the shared database: the migrations that make its tables (DESIGN §3).
  * No entities are mapped: repositories read and write with plain SQL (`SqlRepository`).
  */
 export interface ServiceDatabase {
-  service: ServiceKey;
+  service: DatabaseOwner;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
 }
@@ -23,7 +29,7 @@ export function assertSchemaName(schema: string): string {
   return schema;
 }
 
-export function migrationsTableOf(service: ServiceKey): string {
+export function migrationsTableOf(service: DatabaseOwner): string {
   return `migrations_${service}`;
 }
 

@@ -1,13 +1,16 @@
-import type { ServiceKey } from '@pingvas/contracts';
+import type { DatabaseOwner } from '@pingvas/database';
 import type { QueryRunner } from 'typeorm';
 
 /** One service's outbox table (`outbox_<service>`: services share a schema, not tables). */
-export function outboxTable(service: ServiceKey): string {
+export function outboxTable(service: DatabaseOwner): string {
   return `outbox_${service}`;
 }
 
 /** For a service's migration: the outbox table and its index of unpublished rows. */
-export async function createOutboxTable(runner: QueryRunner, service: ServiceKey): Promise<void> {
+export async function createOutboxTable(
+  runner: QueryRunner,
+  service: DatabaseOwner,
+): Promise<void> {
   const table = outboxTable(service);
   await runner.query(`
     CREATE TABLE "${table}" (
@@ -26,6 +29,6 @@ export async function createOutboxTable(runner: QueryRunner, service: ServiceKey
   );
 }
 
-export async function dropOutboxTable(runner: QueryRunner, service: ServiceKey): Promise<void> {
+export async function dropOutboxTable(runner: QueryRunner, service: DatabaseOwner): Promise<void> {
   await runner.query(`DROP TABLE "${outboxTable(service)}"`);
 }
