@@ -10,3 +10,4 @@ export * from './sse';
 export * from './gallery-ingest';
 export * from './elasticsearch';
 export * from './s3-server';
+export * from './smtp-server';
