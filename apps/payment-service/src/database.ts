@@ -1,5 +1,6 @@
 import type { ServiceDatabase } from '@pingvas/database';
 import { CreateCredits1795400000000 } from './migrations/1795400000000-CreateCredits';
+import { AccountLifecycle1795400000001 } from './migrations/1795400000001-AccountLifecycle';
 
 /**
  * The tables payment-service owns (DESIGN §3). Credits are read and written with explicit
@@ -7,5 +8,5 @@ import { CreateCredits1795400000000 } from './migrations/1795400000000-CreateCre
  */
 export const PAYMENT_DATABASE: ServiceDatabase = {
   service: 'payment',
-  migrations: [CreateCredits1795400000000],
+  migrations: [CreateCredits1795400000000, AccountLifecycle1795400000001],
 };

@@ -1,11 +1,22 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule, PlatformModule } from '@pingvas/common';
-import { QueueNames } from '@pingvas/contracts';
+import { erasureQueue, QueueNames } from '@pingvas/contracts';
 import { DatabaseModule } from '@pingvas/database';
-import { createSystemController, MessagingModule, RpcApiKeyVerifier } from '@pingvas/messaging';
+import {
+  createSystemController,
+  MessagingModule,
+  Outbox,
+  RpcApiKeyVerifier,
+} from '@pingvas/messaging';
+import { AccountExportRpcController } from './account/account-export.rpc.controller';
+import { PaymentErasureConsumer } from './account/erasure.consumer';
+import { ErasureRepository } from './account/erasure.repository';
+import { BillingMail } from './billing/billing-mail';
 import { BillingController } from './billing/billing.controller';
 import { LemonSqueezyClient } from './billing/lemon-squeezy.client';
+import { SubscriptionStates } from './billing/subscription-states';
+import { SubscriptionService } from './billing/subscription.service';
 import { SubscriptionsRepository } from './billing/subscriptions.repository';
 import { WebhookEventsRepository } from './billing/webhook-events.repository';
 import { WebhooksController } from './billing/webhooks.controller';
@@ -38,6 +49,7 @@ export class PaymentServiceModule {
         BullModule.registerQueue(
           { name: QueueNames.userEvents },
           { name: QueueNames.paymentMaintenance },
+          { name: erasureQueue('payment') },
         ),
       ],
       controllers: [
@@ -45,6 +57,7 @@ export class PaymentServiceModule {
         PlansController,
         CreditsController,
         CreditsRpcController,
+        AccountExportRpcController,
         BillingController,
         WebhooksController,
       ],
@@ -60,6 +73,12 @@ export class PaymentServiceModule {
         PlansService,
         LemonSqueezyClient,
         WebhooksService,
+        SubscriptionStates,
+        SubscriptionService,
+        BillingMail,
+        Outbox,
+        ErasureRepository,
+        PaymentErasureConsumer,
         UserEventsConsumer,
         ReservationExpiry,
       ],

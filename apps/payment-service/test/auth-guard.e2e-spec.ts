@@ -9,6 +9,7 @@ import {
   tamperedVariants,
   testEnv,
   uniqueName,
+  verifyEmailOf,
 } from '@pingvas/testing';
 import request from 'supertest';
 import { loadPaymentServiceConfig } from '../src/config';
@@ -132,6 +133,7 @@ describe('the shared guard in another service (payment-service)', () => {
   });
 
   it('accepts an API key (checked over RPC) and refuses it soon after revoke, though its answer is cached for 60 s', async () => {
+    await verifyEmailOf(users.url, users, session.user.email);
     const key = (
       await request(users.url)
         .post('/api/v1/api-keys')

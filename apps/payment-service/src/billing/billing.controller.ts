@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Patch, Post } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import {
   AppError,
   APP_CONFIG,
@@ -13,7 +13,14 @@ import { IsString, MaxLength } from 'class-validator';
 import type { PaymentServiceConfig } from '../config';
 import { PlansRepository } from '../plans/plans.repository';
 import { LemonSqueezyClient } from './lemon-squeezy.client';
-import { SubscriptionsRepository } from './subscriptions.repository';
+import { SubscriptionService, type SubscriptionView } from './subscription.service';
+
+class ChangePlanDto {
+  @ApiProperty({ example: 'studio' })
+  @IsString()
+  @MaxLength(64)
+  plan!: string;
+}
 
 class CheckoutDto {
   @ApiPropertyOptional({ example: 'pro' })
@@ -36,7 +43,7 @@ export class BillingController {
   constructor(
     private readonly lemonSqueezy: LemonSqueezyClient,
     private readonly plans: PlansRepository,
-    private readonly subscriptions: SubscriptionsRepository,
+    private readonly subscriptions: SubscriptionService,
     private readonly rpc: RpcClient,
     @Inject(APP_CONFIG) private readonly config: PaymentServiceConfig,
   ) {}
@@ -57,18 +64,51 @@ export class BillingController {
     const variantId = this.config.lemonSqueezy.variants[item];
     if (known === undefined) throw new AppError('NOT_FOUND', `No plan or pack ${item}`);
     if (!variantId) throw new AppError('VALIDATION_FAILED', `${item} is not for sale`);
-    const email = await this.rpc
-      .send('user.users.get', { id: caller.userId })
-      .then((u) => u.email)
-      .catch(() => undefined); // only a prefill; the checkout works without it
+    // Paying needs a proven address (DESIGN §16); without user-service's answer, no checkout.
+    const profile = await this.rpc.send('user.users.get', { id: caller.userId });
+    if (!profile.emailVerified)
+      throw new AppError('EMAIL_NOT_VERIFIED', 'Verify your email address before you pay');
     return {
-      url: await this.lemonSqueezy.createCheckout({ variantId, userId: caller.userId, email }),
+      url: await this.lemonSqueezy.createCheckout({
+        variantId,
+        userId: caller.userId,
+        email: profile.email,
+      }),
     };
   }
 
   @Get('subscription')
   @ApiOperation({ summary: 'Your subscription and its status (none on the free plan)' })
-  async subscription(@CurrentUser() caller: AuthPrincipal) {
-    return (await this.subscriptions.latestOf(caller.userId)) ?? { status: 'none', planId: 'free' };
+  subscription(@CurrentUser() caller: AuthPrincipal): Promise<SubscriptionView> {
+    return this.subscriptions.current(caller.userId);
+  }
+
+  @Post('subscription/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel at the end of the paid period (resumable until then)' })
+  cancel(@CurrentUser() caller: AuthPrincipal): Promise<SubscriptionView> {
+    return this.subscriptions.cancel(caller.userId);
+  }
+
+  @Post('subscription/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a cancelled subscription before it ends' })
+  resume(@CurrentUser() caller: AuthPrincipal): Promise<SubscriptionView> {
+    return this.subscriptions.resume(caller.userId);
+  }
+
+  @Patch('subscription')
+  @ApiOperation({ summary: 'Change to another paid plan (Lemon Squeezy prorates it)' })
+  changePlan(
+    @CurrentUser() caller: AuthPrincipal,
+    @Body() body: ChangePlanDto,
+  ): Promise<SubscriptionView> {
+    return this.subscriptions.changePlan(caller.userId, body.plan);
+  }
+
+  @Get('portal')
+  @ApiOperation({ summary: "Lemon Squeezy's customer portal for your subscription" })
+  portal(@CurrentUser() caller: AuthPrincipal): Promise<{ url: string }> {
+    return this.subscriptions.portal(caller.userId);
   }
 }

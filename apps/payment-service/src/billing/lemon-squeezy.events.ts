@@ -53,23 +53,69 @@ export function parseLemonSqueezyEvent(body: unknown): LemonSqueezyEvent | undef
   return EventBody.safeParse(body).data;
 }
 
-/** `data.attributes` of subscription events. */
+/** A link Lemon Squeezy hands out (portal, receipt, payment details): https only. */
+const Link = z
+  .string()
+  .max(2000)
+  .refine((url) => url.startsWith('https://'))
+  .optional()
+  .catch(undefined);
+
+const Flag = z.boolean().optional().catch(undefined);
+
+/** An amount in minor units. */
+const Amount = z.number().int().nonnegative().optional().catch(undefined);
+
+/** A currency code, as ISO 4217 says. */
+const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/)
+  .optional()
+  .catch(undefined);
+
+/** The customer's address as Lemon Squeezy has it (the checkout's). */
+const Email = z.string().email().max(320).optional().catch(undefined);
+
+/** `data.attributes` of subscription events and of the subscription API's answers. */
 export const SubscriptionAttributes = z.object({
   status: Text,
   variant_id: Text,
   customer_id: Text,
+  /** Cancelled at the end of the period (`status` says `cancelled` until `ends_at`). */
+  cancelled: Flag,
   updated_at: Instant,
   renews_at: Instant,
   ends_at: Instant,
+  urls: z
+    .object({ customer_portal: Link, update_payment_method: Link })
+    .catch({ customer_portal: undefined, update_payment_method: undefined })
+    .optional(),
 });
 
 /** `data.attributes` of subscription invoices. */
-export const InvoiceAttributes = z.object({ subscription_id: Text });
+export const InvoiceAttributes = z.object({
+  subscription_id: Text,
+  /** `initial` (the first payment, receipted with its order), `renewal` or `updated`. */
+  billing_reason: Text,
+  status: Text,
+  total: Amount,
+  currency: Currency,
+  user_email: Email,
+  created_at: Instant,
+  urls: z.object({ invoice_url: Link }).catch({ invoice_url: undefined }).optional(),
+});
 
 /** `data.attributes` of orders; the status is kept as sent, to be named in the outcome. */
 export const OrderAttributes = z.object({
   status: z.unknown(),
-  first_order_item: z.object({ variant_id: Text }).catch({ variant_id: undefined }),
+  total: Amount,
+  currency: Currency,
+  user_email: Email,
+  created_at: Instant,
+  urls: z.object({ receipt: Link }).catch({ receipt: undefined }).optional(),
+  first_order_item: z
+    .object({ variant_id: Text, product_name: Text })
+    .catch({ variant_id: undefined, product_name: undefined }),
 });
 
 export const SUBSCRIPTION_EVENTS = new Set([

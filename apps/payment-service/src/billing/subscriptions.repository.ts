@@ -6,6 +6,8 @@ export interface Subscription {
   userId: string;
   planId: string;
   status: string;
+  /** Cancelled at the end of the period: still paid for until `endsAt`, and resumable. */
+  cancelled: boolean;
   variantId: string;
   renewsAt: string | null;
   endsAt: string | null;
@@ -20,6 +22,7 @@ function toSubscription(r: Record<string, unknown>): Subscription {
     userId: String(r.user_id),
     planId: String(r.plan_id),
     status: String(r.status),
+    cancelled: r.cancelled === true,
     variantId: String(r.variant_id),
     renewsAt: iso(r.renews_at),
     endsAt: iso(r.ends_at),
@@ -40,6 +43,22 @@ export class SubscriptionsRepository extends SqlRepository {
     return row ? toSubscription(row) : undefined;
   }
 
+  /** The user's subscriptions Lemon Squeezy would still charge (not cancelled, not ended). */
+  async chargingOf(userId: string): Promise<Subscription[]> {
+    const rows = await this.query(
+      `SELECT * FROM "subscriptions" WHERE "user_id" = $1 AND NOT "cancelled"
+         AND "status" NOT IN ('cancelled', 'expired')`,
+      [userId],
+    );
+    return rows.map(toSubscription);
+  }
+
+  /** The subscription as stored now, without a lock. */
+  async get(id: string): Promise<Subscription | undefined> {
+    const [row] = await this.query(`SELECT * FROM "subscriptions" WHERE "id" = $1`, [id]);
+    return row ? toSubscription(row) : undefined;
+  }
+
   async latestOf(userId: string): Promise<Subscription | undefined> {
     const [row] = await this.query(
       `SELECT * FROM "subscriptions" WHERE "user_id" = $1 ORDER BY "source_updated_at" DESC LIMIT 1`,
@@ -49,7 +68,8 @@ export class SubscriptionsRepository extends SqlRepository {
   }
 
   async upsert(
-    s: Omit<Subscription, 'renewsAt' | 'endsAt'> & {
+    s: Omit<Subscription, 'renewsAt' | 'endsAt' | 'cancelled'> & {
+      cancelled?: boolean;
       renewsAt?: string | null;
       endsAt?: string | null;
       customerId?: string | null;
@@ -57,10 +77,10 @@ export class SubscriptionsRepository extends SqlRepository {
     tx: Tx,
   ): Promise<void> {
     await this.query(
-      `INSERT INTO "subscriptions" ("id", "user_id", "plan_id", "status", "variant_id", "customer_id", "renews_at", "ends_at", "source_updated_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO "subscriptions" ("id", "user_id", "plan_id", "status", "variant_id", "customer_id", "renews_at", "ends_at", "source_updated_at", "cancelled")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT ("id") DO UPDATE SET "plan_id" = $3, "status" = $4, "variant_id" = $5, "customer_id" = $6,
-         "renews_at" = $7, "ends_at" = $8, "source_updated_at" = $9, "updated_at" = now()`,
+         "renews_at" = $7, "ends_at" = $8, "source_updated_at" = $9, "cancelled" = $10, "updated_at" = now()`,
       [
         s.id,
         s.userId,
@@ -71,6 +91,7 @@ export class SubscriptionsRepository extends SqlRepository {
         s.renewsAt ?? null,
         s.endsAt ?? null,
         s.sourceUpdatedAt,
+        s.cancelled ?? s.status === 'cancelled',
       ],
       tx,
     );

@@ -12,20 +12,27 @@ import type { PaymentServiceConfig } from '../config';
 import { CreditAccountsRepository } from '../credits/credit-accounts.repository';
 import { CreditLedger } from '../credits/credit-ledger';
 import { PlansRepository } from '../plans/plans.repository';
+import { BillingMail, mailId, type Recipient } from './billing-mail';
 import {
   InvoiceAttributes,
-  keepsPaidPlan,
   type LemonSqueezyEvent,
   OrderAttributes,
   parseLemonSqueezyEvent,
   SUBSCRIPTION_EVENTS,
-  SubscriptionAttributes,
 } from './lemon-squeezy.events';
+import { SubscriptionStates } from './subscription-states';
 import { SubscriptionsRepository } from './subscriptions.repository';
 import { WebhookEventsRepository } from './webhook-events.repository';
 
 const PROVIDER = 'lemonsqueezy';
-const FREE_PLAN = 'free';
+
+/** Events that may mail the customer: a receipt, or a failed renewal. */
+const MAILING_EVENTS = new Set([
+  'order_created',
+  'subscription_payment_success',
+  'subscription_payment_failed',
+  'subscription_created',
+]);
 
 /**
  * Lemon Squeezy webhooks: the signature is checked over the raw bytes before anything is
@@ -42,6 +49,8 @@ export class WebhooksService {
     private readonly accounts: CreditAccountsRepository,
     private readonly plans: PlansRepository,
     private readonly subscriptions: SubscriptionsRepository,
+    private readonly states: SubscriptionStates,
+    private readonly mail: BillingMail,
     @Inject(APP_CONFIG) private readonly config: PaymentServiceConfig,
   ) {}
 
@@ -89,6 +98,8 @@ export class WebhooksService {
     if (!event)
       throw new AppError('VALIDATION_FAILED', 'meta.event_name is missing or not a string');
 
+    // Asked before the transaction: no RPC while the event's rows are locked.
+    const recipient = MAILING_EVENTS.has(event.name) ? await this.recipientOf(event) : undefined;
     // Opened by the ledger, so the credits an event moves are counted once it commits.
     const outcome = await this.ledger.transaction(async (tx) => {
       const storedId = await this.events.store(
@@ -101,23 +112,40 @@ export class WebhooksService {
         tx,
       );
       if (!storedId) return 'duplicate';
-      const result = await this.apply(event, tx);
+      const result = await this.apply(event, recipient, tx);
       await this.events.setOutcome(storedId, result, tx);
       return result;
     });
+    if (recipient) this.mail.flush();
     this.logger.log({ event: event.name, outcome }, 'Lemon Squeezy webhook');
     return { received: true, outcome };
   }
 
-  private async apply(event: LemonSqueezyEvent, tx: Tx): Promise<string> {
-    if (SUBSCRIPTION_EVENTS.has(event.name)) return this.applySubscription(event, tx);
+  /** Whom the event's mail would go to: its linked user, else the subscription's owner. */
+  private async recipientOf(event: LemonSqueezyEvent): Promise<Recipient | undefined> {
+    const invoice = InvoiceAttributes.safeParse(event.attributes).data;
+    const order = OrderAttributes.safeParse(event.attributes).data;
+    let userId = event.userId;
+    if (!userId && invoice?.subscription_id)
+      userId = (await this.subscriptions.get(invoice.subscription_id))?.userId;
+    return this.mail.recipient(userId, invoice?.user_email ?? order?.user_email);
+  }
+
+  private async apply(
+    event: LemonSqueezyEvent,
+    recipient: Recipient | undefined,
+    tx: Tx,
+  ): Promise<string> {
+    if (SUBSCRIPTION_EVENTS.has(event.name)) return this.applySubscription(event, recipient, tx);
     switch (event.name) {
       case 'subscription_payment_success':
-        return this.grantInvoice(event, tx);
+        return this.grantInvoice(event, recipient, tx);
+      case 'subscription_payment_failed':
+        return this.paymentFailed(event, recipient, tx);
       case 'subscription_payment_refunded':
         return this.refundInvoice(event, tx);
       case 'order_created':
-        return this.grantPack(event, tx);
+        return this.grantPack(event, recipient, tx);
       case 'order_refunded':
         return this.refundPack(event, tx);
       default:
@@ -125,49 +153,26 @@ export class WebhooksService {
     }
   }
 
-  private planOfVariant(variantId: string | undefined): string | undefined {
-    if (!variantId) return undefined;
-    return Object.entries(this.config.lemonSqueezy.variants).find(([, v]) => v === variantId)?.[0];
+  private async applySubscription(
+    event: LemonSqueezyEvent,
+    recipient: Recipient | undefined,
+    tx: Tx,
+  ): Promise<string> {
+    const state = await this.states.apply(event.id, event.userId, event.attributes, tx);
+    if (!state.applied) return state.outcome;
+    const replayed = await this.replayDeferredInvoices(event.id!, recipient, tx);
+    return `${state.outcome}${replayed ? `; ${replayed} deferred invoice(s) granted` : ''}`;
   }
 
-  private async applySubscription(event: LemonSqueezyEvent, tx: Tx): Promise<string> {
-    const { id } = event;
-    const a = SubscriptionAttributes.parse(event.attributes);
-    const { status, updated_at: updatedAt, variant_id: variantId, ends_at: endsAt } = a;
-    if (!id || !status || !updatedAt || !variantId) return 'ignored: incomplete subscription';
-    const existing = await this.subscriptions.find(id, tx);
-    const userId = event.userId ?? existing?.userId;
-    if (!userId) return 'ignored: no user_id in custom_data';
-    // Out-of-order delivery: an older state never overwrites a newer one.
-    if (existing && new Date(existing.sourceUpdatedAt) > new Date(updatedAt))
-      return 'stale: a newer state is applied';
-    const planId = this.planOfVariant(variantId);
-    if (!planId || !(await this.plans.find(planId, tx)))
-      return `ignored: variant ${variantId} sells no plan`;
-    await this.subscriptions.upsert(
-      {
-        id,
-        userId,
-        planId,
-        status,
-        variantId,
-        customerId: a.customer_id ?? null,
-        renewsAt: a.renews_at,
-        endsAt,
-        sourceUpdatedAt: updatedAt,
-      },
-      tx,
-    );
-    const effective = keepsPaidPlan(status, endsAt) ? planId : FREE_PLAN;
-    await this.ledger.setPlan(userId, effective, tx);
-    const replayed = await this.replayDeferredInvoices(id, tx);
-    return `subscription ${status}: plan ${effective}${replayed ? `; ${replayed} deferred invoice(s) granted` : ''}`;
-  }
-
-  /** One grant of the plan's monthly credits per paid invoice. */
-  private async grantInvoice(event: LemonSqueezyEvent, tx: Tx): Promise<string> {
+  /** One grant of the plan's monthly credits per paid invoice, and a receipt for a renewal. */
+  private async grantInvoice(
+    event: LemonSqueezyEvent,
+    recipient: Recipient | undefined,
+    tx: Tx,
+  ): Promise<string> {
     const invoiceId = event.id;
-    const subscriptionId = InvoiceAttributes.parse(event.attributes).subscription_id;
+    const a = InvoiceAttributes.parse(event.attributes);
+    const subscriptionId = a.subscription_id;
     if (!invoiceId || !subscriptionId) return 'ignored: incomplete invoice';
     const subscription = await this.subscriptions.find(subscriptionId, tx);
     // Paid before we saw the subscription: kept, and granted when subscription_created arrives.
@@ -185,15 +190,54 @@ export class WebhooksService {
       },
       tx,
     );
-    return granted ? `granted ${plan.monthlyCredits} credits` : 'already granted for this invoice';
+    if (!granted) return 'already granted for this invoice';
+    // The first payment is receipted with its order (order_created); renewals and plan changes here.
+    const mailed =
+      a.billing_reason !== 'initial' &&
+      (await this.mail.queue(tx, recipient, mailId('receipt', 'invoice', invoiceId), {
+        template: 'receipt',
+        data: {
+          orderId: invoiceId,
+          planName: plan.name,
+          amount: a.total ?? plan.priceCents,
+          currency: a.currency ?? 'USD',
+          paidAt: a.created_at ?? new Date().toISOString(),
+          ...(a.urls?.invoice_url ? { receiptUrl: a.urls.invoice_url } : {}),
+        },
+      }));
+    return `granted ${plan.monthlyCredits} credits${mailed ? '; receipt mailed' : ''}`;
   }
 
-  private async replayDeferredInvoices(subscriptionId: string, tx: Tx): Promise<number> {
+  /** A renewal that could not be charged: the customer is told (Lemon Squeezy retries it). */
+  private async paymentFailed(
+    event: LemonSqueezyEvent,
+    recipient: Recipient | undefined,
+    tx: Tx,
+  ): Promise<string> {
+    const invoiceId = event.id;
+    const subscriptionId = InvoiceAttributes.parse(event.attributes).subscription_id;
+    if (!invoiceId || !subscriptionId) return 'ignored: incomplete invoice';
+    const subscription = await this.subscriptions.find(subscriptionId, tx);
+    const plan = subscription ? await this.plans.find(subscription.planId, tx) : undefined;
+    const mailed = await this.mail.queue(tx, recipient, mailId('payment-failed', invoiceId), {
+      template: 'payment-failed',
+      data: { planName: plan?.name ?? 'Pingvas' },
+    });
+    return mailed ? 'payment failed: customer mailed' : 'payment failed: nobody to mail';
+  }
+
+  private async replayDeferredInvoices(
+    subscriptionId: string,
+    recipient: Recipient | undefined,
+    tx: Tx,
+  ): Promise<number> {
     const deferred = await this.events.deferredInvoicesOf(PROVIDER, subscriptionId, tx);
     for (const row of deferred) {
       // Stored bodies passed this parser when they arrived.
       const event = parseLemonSqueezyEvent(row.payload);
-      const outcome = event ? await this.grantInvoice(event, tx) : 'ignored: incomplete invoice';
+      const outcome = event
+        ? await this.grantInvoice(event, recipient, tx)
+        : 'ignored: incomplete invoice';
       await this.events.setOutcome(row.id, `${outcome} (replayed)`, tx);
     }
     return deferred.length;
@@ -205,13 +249,34 @@ export class WebhooksService {
     return this.takeBackGrant(`invoice-${invoiceId}`, `refund-invoice-${invoiceId}`, tx);
   }
 
-  private async grantPack(event: LemonSqueezyEvent, tx: Tx): Promise<string> {
+  /** A credit pack's credits once per order; a receipt for every paid order, plans' too. */
+  private async grantPack(
+    event: LemonSqueezyEvent,
+    recipient: Recipient | undefined,
+    tx: Tx,
+  ): Promise<string> {
     const orderId = event.id;
     const a = OrderAttributes.parse(event.attributes);
-    const packId = this.planOfVariant(a.first_order_item.variant_id);
+    const packId = this.states.planOfVariant(a.first_order_item.variant_id);
     if (!orderId || !packId) return 'ignored: not a credit pack order';
     const pack = (await this.plans.packs()).find((p) => p.id === packId);
-    if (!pack) return 'ignored: subscription order (credits come with its invoices)';
+    const receipt = (name: string, priceCents: number) =>
+      this.mail.queue(tx, recipient, mailId('receipt', orderId), {
+        template: 'receipt',
+        data: {
+          orderId,
+          planName: name,
+          amount: a.total ?? priceCents,
+          currency: a.currency ?? 'USD',
+          paidAt: a.created_at ?? new Date().toISOString(),
+          ...(a.urls?.receipt ? { receiptUrl: a.urls.receipt } : {}),
+        },
+      });
+    if (!pack) {
+      const plan = await this.plans.find(packId, tx);
+      const mailed = a.status === 'paid' && plan && (await receipt(plan.name, plan.priceCents));
+      return `ignored: subscription order (credits come with its invoices)${mailed ? '; receipt mailed' : ''}`;
+    }
     if (a.status !== 'paid') return `ignored: order status ${String(a.status)}`;
     const { userId } = event;
     if (!userId) return 'ignored: no user_id in custom_data';
@@ -222,7 +287,9 @@ export class WebhooksService {
       { key: `order-${orderId}`, reference: `order:${orderId}`, reason: pack.name },
       tx,
     );
-    return granted ? `granted ${pack.credits} credits` : 'already granted for this order';
+    if (!granted) return 'already granted for this order';
+    const mailed = await receipt(pack.name, pack.priceCents);
+    return `granted ${pack.credits} credits${mailed ? '; receipt mailed' : ''}`;
   }
 
   private async refundPack(event: LemonSqueezyEvent, tx: Tx): Promise<string> {
