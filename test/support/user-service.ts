@@ -19,6 +19,8 @@ export const USER_SERVICE: ServiceRecipe<UserServiceConfig> = {
 
 export interface UserServiceUnderTest extends ServiceOnSchema {
   key: SigningKeyFixture;
+  /** Its RPC namespace and queue prefix (where its mail is queued: verifyEmailOf). */
+  namespace: string;
 }
 
 /** user-service in this process, on its own schema and namespace, signing with a test key. */
@@ -31,7 +33,7 @@ export async function bootUserService(
     JWT_PRIVATE_KEYS: key.privateKeysJson,
     ...extra,
   });
-  return { ...running, key };
+  return { ...running, key, namespace };
 }
 
 export interface Session {

@@ -7,6 +7,13 @@ import {
   Outbox,
   RateLimitModule,
 } from '@pingvas/messaging';
+import { AccountAuthController } from './account/account-auth.controller';
+import { AccountController } from './account/account.controller';
+import { AccountDeletionService } from './account/account-deletion.service';
+import { AccountErasureRepository } from './account/account-erasure.repository';
+import { AccountMail } from './account/account-mail';
+import { EmailVerificationService } from './account/email-verification.service';
+import { PasswordResetService } from './account/password-reset.service';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysRpcController } from './api-keys/api-keys.rpc.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
@@ -15,9 +22,16 @@ import { AuthService } from './auth/auth.service';
 import { ClosedSignIns } from './auth/closed-sign-ins';
 import { PasswordHasher } from './auth/password-hasher';
 import { RefreshCookie } from './auth/refresh-cookie';
+import { blobStorageProvider } from '@pingvas/storage';
 import { RefreshTokensRepository } from './auth/refresh-tokens.repository';
 import type { UserServiceConfig } from './config';
 import { USER_DATABASE } from './database';
+import { EmailTokensRepository } from './email-tokens/email-tokens.repository';
+import { ExportLinks } from './exports/export-links';
+import { ExportsController } from './exports/exports.controller';
+import { ExportsRepository } from './exports/exports.repository';
+import { ExportsRpcController } from './exports/exports.rpc.controller';
+import { ExportsService } from './exports/exports.service';
 import { IdentityModule } from './identity.module';
 import { KeyRing } from './keys/key-ring';
 import { UsersController } from './users/users.controller';
@@ -36,17 +50,21 @@ export class UserServiceModule {
         PlatformModule.forRoot(config),
         DatabaseModule.forService(USER_DATABASE),
         MessagingModule.forRoot(),
-        RateLimitModule.forRoot(config, { ip: authLimit, email: authLimit }),
+        RateLimitModule.forRoot(config, { ip: authLimit, email: authLimit, user: authLimit }),
         IdentityModule,
         AuthModule.forRoot({ imports: [IdentityModule], keys: KeyRing, apiKeys: ApiKeysService }),
       ],
       controllers: [
         createSystemController('user'),
         AuthController,
+        AccountAuthController,
         UsersController,
+        AccountController,
         ApiKeysController,
+        ExportsController,
         UsersRpcController,
         ApiKeysRpcController,
+        ExportsRpcController,
       ],
       providers: [
         AuthService,
@@ -56,6 +74,16 @@ export class UserServiceModule {
         PasswordHasher,
         RefreshCookie,
         Outbox,
+        AccountMail,
+        EmailTokensRepository,
+        EmailVerificationService,
+        PasswordResetService,
+        AccountErasureRepository,
+        AccountDeletionService,
+        ExportsRepository,
+        ExportLinks,
+        ExportsService,
+        blobStorageProvider,
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { spawnBuilt, TEST_DATABASE_URL, uniqueName } from '@pingvas/testing';
+import { spawnBuilt, TEST_DATABASE_URL, uniqueName, verifyEmailOf } from '@pingvas/testing';
 import request from 'supertest';
 import {
   bootUserService,
@@ -12,8 +12,12 @@ describe('user-service: API keys and roles', () => {
   const http = () => request(svc.url);
   const bearer = { type: 'bearer' } as const;
 
+  /** A signed-up user whose address is verified (API keys need it). */
   async function signup(body = newAccount()): Promise<Session> {
-    return (await http().post('/api/v1/auth/signup').send(body).expect(201)).body as Session;
+    const session = (await http().post('/api/v1/auth/signup').send(body).expect(201))
+      .body as Session;
+    await verifyEmailOf(svc.url, svc, body.email);
+    return session;
   }
 
   beforeAll(async () => {

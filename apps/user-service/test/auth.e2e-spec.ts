@@ -48,6 +48,8 @@ describe('user-service: accounts and sessions', () => {
           email: 'ada.lovelace@example.com',
           displayName: 'Ada',
           role: 'user',
+          emailVerified: false,
+          locale: 'ko',
           createdAt: expect.any(String),
         },
         accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
@@ -299,7 +301,7 @@ describe('user-service: accounts and sessions', () => {
       await http()
         .get('/api/v1/users/me')
         .auth(session.accessToken, auth)
-        .expect(200, session.user);
+        .expect(200, { ...session.user, pendingEmail: null });
       const res = await http()
         .patch('/api/v1/users/me')
         .auth(session.accessToken, auth)

@@ -1,8 +1,10 @@
 import {
+  awaitMail,
   spawnBuilt,
   type SpawnedProcess,
   TEST_DATABASE_URL,
   TEST_REDIS_URL,
+  tokenOfLink,
   uniqueName,
 } from '@pingvas/testing';
 import { createTestSchema, type TestSchema } from '@pingvas/database';
@@ -21,10 +23,10 @@ describe('user-service never logs secrets', () => {
   let schema: TestSchema;
   let proc: SpawnedProcess;
   let url: string;
+  const namespace = uniqueName('t');
 
   beforeAll(async () => {
     schema = await createTestSchema(TEST_DATABASE_URL, USER_DATABASE);
-    const namespace = uniqueName('t');
     proc = spawnBuilt('apps/user-service/src/main.js', {
       APP_ENV: 'test',
       PORT: '0',
@@ -51,6 +53,11 @@ describe('user-service never logs secrets', () => {
   it('writes none of the secrets it handled', async () => {
     const account = newAccount();
     const session = (await request(url).post('/api/v1/auth/signup').send(account).expect(201)).body;
+    // API keys need a verified address: the mailed link, as the user follows it.
+    const verifyToken = tokenOfLink(
+      (await awaitMail({ namespace }, account.email, 'email-verify')).data.link,
+    );
+    await request(url).post('/api/v1/auth/email/verify').send({ token: verifyToken }).expect(200);
     await request(url)
       .post('/api/v1/auth/login')
       .send({ email: account.email, password: 'a wrong password here' })
@@ -100,6 +107,7 @@ describe('user-service never logs secrets', () => {
       rotatedRefreshToken: login.refreshToken,
       newestRefreshToken: refreshed.refreshToken,
       apiKey: key.secret,
+      verifyToken,
       accessToken: session.accessToken,
       argon2Hash: '$argon2id$',
     };

@@ -13,6 +13,7 @@ export const API_ROUTES = {
   auth: 'user',
   users: 'user',
   'api-keys': 'user',
+  exports: 'user',
   plans: 'payment',
   credits: 'payment',
   billing: 'payment',

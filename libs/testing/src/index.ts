@@ -10,4 +10,5 @@ export * from './sse';
 export * from './gallery-ingest';
 export * from './elasticsearch';
 export * from './s3-server';
+export * from './mail';
 export * from './smtp-server';

@@ -1,5 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   AppError,
   Authenticated,
@@ -32,6 +38,9 @@ export class ApiKeysController {
 
   @Post()
   @ApiOperation({ summary: 'Create an API key; its secret is shown in this answer only' })
+  @ApiForbiddenResponse({
+    description: 'EMAIL_NOT_VERIFIED, or FORBIDDEN when called with an API key',
+  })
   create(
     @CurrentUser() caller: AuthPrincipal,
     @Body() body: CreateApiKeyDto,

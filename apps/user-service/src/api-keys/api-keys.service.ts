@@ -44,7 +44,16 @@ export class ApiKeysService extends ApiKeyVerifier {
     super();
   }
 
+  /** Only for a proven address (DESIGN §16): keys run up usage that must reach someone. */
   async create(userId: string, name: string): Promise<ApiKeyView & { secret: string }> {
+    const owner = await this.users.findById(userId);
+    if (!owner) throw new AppError('NOT_FOUND', 'No such user');
+    if (!owner.emailVerifiedAt) {
+      throw new AppError(
+        'EMAIL_NOT_VERIFIED',
+        'Verify your email address first (follow the link we mailed you)',
+      );
+    }
     const active = await this.keys.countActive(userId);
     if (active >= MAX_ACTIVE_KEYS) {
       throw new AppError(

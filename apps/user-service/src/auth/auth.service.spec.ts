@@ -1,6 +1,7 @@
 import type { JobName, QueueName } from '@pingvas/contracts';
 import { offlineDataSource, type Tx } from '@pingvas/database';
 import { Outbox, type OutboxJob, RedisRevokedSessions } from '@pingvas/messaging';
+import { EmailVerificationService } from '../account/email-verification.service';
 import { loadUserServiceConfig } from '../config';
 import { USER_DATABASE } from '../database';
 import { AccessTokenIssuer } from '../keys/access-token.issuer';
@@ -76,10 +77,24 @@ class RecordingOutbox extends Outbox {
   }
 }
 
+/** Records whom a verification link would have been mailed to. */
+class RecordingVerification extends EmailVerificationService {
+  readonly mailedTo: string[] = [];
+
+  constructor() {
+    super(null as never, null as never, null as never, null as never);
+  }
+
+  override async sendVerification(user: User): Promise<void> {
+    this.mailedTo.push(user.email);
+  }
+}
+
 async function setup() {
   const users = new InMemoryUsers();
   const refreshTokens = new InMemoryRefreshTokens();
   const outbox = new RecordingOutbox();
+  const verification = new RecordingVerification();
   const hasher = new PasswordHasher();
   await hasher.onModuleInit();
   const sut = new AuthService(
@@ -89,6 +104,7 @@ async function setup() {
     new AccessTokenIssuer(new KeyRing(config), config),
     outbox,
     new ClosedSignIns(new RedisRevokedSessions(config), config),
+    verification,
     config,
   );
   const existing: User = {
@@ -103,18 +119,19 @@ async function setup() {
     updatedAt: new Date(),
   };
   users.rows.set(existing.id, existing);
-  return { sut, users, refreshTokens, outbox };
+  return { sut, users, refreshTokens, outbox, verification };
 }
 
 describe('AuthService', () => {
   it('refuses a sign-up with a taken email (whatever its case or spaces) and announces nothing', async () => {
-    const { sut, users, refreshTokens, outbox } = await setup();
+    const { sut, users, refreshTokens, outbox, verification } = await setup();
 
     const signup = sut.signup({ email: '  ADA@example.com ', password: 'another long password' });
 
     await expect(signup).rejects.toMatchObject({ code: 'EMAIL_TAKEN' });
     expect(users.rows.size).toBe(1);
     expect(outbox.jobs).toEqual([]);
+    expect(verification.mailedTo).toEqual([]);
     expect(refreshTokens.issued).toBe(0);
   });
 

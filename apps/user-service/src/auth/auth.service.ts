@@ -10,6 +10,7 @@ import {
   UserEventNames,
 } from '@pingvas/contracts';
 import { Outbox } from '@pingvas/messaging';
+import { EmailVerificationService } from '../account/email-verification.service';
 import type { UserServiceConfig } from '../config';
 import { AccessTokenIssuer } from '../keys/access-token.issuer';
 import { UserDto } from '../users/user.dto';
@@ -43,10 +44,14 @@ export class AuthService {
     private readonly accessTokens: AccessTokenIssuer,
     private readonly outbox: Outbox,
     private readonly closedSignIns: ClosedSignIns,
+    private readonly emailVerification: EmailVerificationService,
     @Inject(APP_CONFIG) private readonly config: UserServiceConfig,
   ) {}
 
-  /** Creates the account and announces it (`user.created`) in the same transaction. */
+  /**
+   * Creates the account and announces it (`user.created`) in the same transaction, which also
+   * queues the mail with the link that proves the address.
+   */
   async signup(input: {
     email: string;
     password: string;
@@ -82,6 +87,7 @@ export class AuthService {
         jobId: userCreatedJobId(created.id),
         payload: { ...event },
       });
+      await this.emailVerification.sendVerification(created, tx);
       const token = await this.refreshTokens.issue(
         created.id,
         familyId,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Optional } from '@pingvas/common';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { LOCALES, type Locale } from '@pingvas/contracts';
 import type { User } from './users.repository';
 
@@ -27,12 +27,27 @@ export class UserDto {
   }
 }
 
+/** GET users/me: the user, and an address change waiting for its mailed link. */
+export class MeDto extends UserDto {
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The address asked for (PATCH users/me/email) until its link is followed',
+  })
+  pendingEmail!: string | null;
+}
+
 export class UpdateMeDto {
   @ApiPropertyOptional({ maxLength: 100, nullable: true, description: 'null or blank: none' })
   @Optional({ nullable: true })
   @IsString()
   @MaxLength(100)
   displayName?: string | null;
+
+  @ApiPropertyOptional({ enum: LOCALES, description: 'The language of our mail' })
+  @Optional()
+  @IsIn(LOCALES)
+  locale?: Locale;
 
   @ApiPropertyOptional({ description: 'Required to change the password' })
   @Optional()

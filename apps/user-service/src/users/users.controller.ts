@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, type AuthPrincipal, CurrentUser } from '@pingvas/common';
-import { UpdateMeDto, UserDto } from './user.dto';
+import { MeDto, UpdateMeDto } from './user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -12,13 +12,15 @@ export class UsersController {
 
   @Get('me')
   @ApiOperation({ summary: 'The signed-in user' })
-  me(@CurrentUser() caller: AuthPrincipal): Promise<UserDto> {
+  me(@CurrentUser() caller: AuthPrincipal): Promise<MeDto> {
     return this.users.me(caller.userId);
   }
 
   @Patch('me')
-  @ApiOperation({ summary: 'Change the display name, or the password (closes other sign-ins)' })
-  update(@CurrentUser() caller: AuthPrincipal, @Body() body: UpdateMeDto): Promise<UserDto> {
+  @ApiOperation({
+    summary: 'Change the display name, the mail language, or the password (closes other sign-ins)',
+  })
+  update(@CurrentUser() caller: AuthPrincipal, @Body() body: UpdateMeDto): Promise<MeDto> {
     return this.users.updateMe(caller, body);
   }
 }

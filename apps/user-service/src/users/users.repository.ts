@@ -61,8 +61,18 @@ const CHANGEABLE = [
 /** The `users` table. */
 @Injectable()
 export class UsersRepository extends SqlRepository {
-  async findById(id: string): Promise<User | null> {
-    const [row] = await this.query<UserRow>(`SELECT * FROM "users" WHERE "id" = $1`, [id]);
+  async findById(id: string, tx?: Tx): Promise<User | null> {
+    const [row] = await this.query<UserRow>(`SELECT * FROM "users" WHERE "id" = $1`, [id], tx);
+    return row ? toUser(row) : null;
+  }
+
+  /** The user, locked until `tx` ends: changes of one account queue up behind each other. */
+  async lock(id: string, tx: Tx): Promise<User | null> {
+    const [row] = await this.query<UserRow>(
+      `SELECT * FROM "users" WHERE "id" = $1 FOR UPDATE`,
+      [id],
+      tx,
+    );
     return row ? toUser(row) : null;
   }
 
@@ -88,13 +98,47 @@ export class UsersRepository extends SqlRepository {
   }
 
   /** Sets the given fields (null clears the display name); `updated_at` moves either way. */
-  async update(id: string, changes: UserChanges): Promise<void> {
+  async update(id: string, changes: UserChanges, tx?: Tx): Promise<void> {
     const changed = CHANGEABLE.filter(([field]) => changes[field] !== undefined);
     const sets = changed.map(([, column], i) => `"${column}" = $${i + 2}, `).join('');
-    await this.modify(`UPDATE "users" SET ${sets}"updated_at" = now() WHERE "id" = $1`, [
-      id,
-      ...changed.map(([field]) => changes[field]),
-    ]);
+    await this.modify(
+      `UPDATE "users" SET ${sets}"updated_at" = now() WHERE "id" = $1`,
+      [id, ...changed.map(([field]) => changes[field])],
+      tx,
+    );
+  }
+
+  /** The address proven now (kept as first proven when it already was). */
+  async markVerified(id: string, tx: Tx): Promise<void> {
+    await this.modify(
+      `UPDATE "users" SET "email_verified_at" = coalesce("email_verified_at", now()),
+              "updated_at" = now()
+        WHERE "id" = $1`,
+      [id],
+      tx,
+    );
+  }
+
+  /** Moves the account to a proven new address; false when another account holds it. */
+  async changeEmail(id: string, email: string, tx: Tx): Promise<boolean> {
+    try {
+      await this.modify(
+        `UPDATE "users" SET "email" = $2, "email_verified_at" = now(), "updated_at" = now()
+          WHERE "id" = $1`,
+        [id, email],
+        tx,
+      );
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Deletes the account row (its tokens, keys and exports go with it: ON DELETE CASCADE). */
+  async delete(id: string, tx: Tx): Promise<boolean> {
+    const { count } = await this.modify(`DELETE FROM "users" WHERE "id" = $1`, [id], tx);
+    return count > 0;
   }
 
   /** `npm run user:promote`: false when no account has this email. */

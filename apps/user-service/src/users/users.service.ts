@@ -5,7 +5,8 @@ import { assertStrongPassword } from '../auth/auth.service';
 import { ClosedSignIns } from '../auth/closed-sign-ins';
 import { PasswordHasher } from '../auth/password-hasher';
 import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
-import { UserDto, type UpdateMeDto } from './user.dto';
+import { EmailTokensRepository } from '../email-tokens/email-tokens.repository';
+import { MeDto, UserDto, type UpdateMeDto } from './user.dto';
 import { UsersRepository } from './users.repository';
 
 @Injectable()
@@ -15,16 +16,17 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly closedSignIns: ClosedSignIns,
+    private readonly emailTokens: EmailTokensRepository,
   ) {}
 
-  async me(userId: string): Promise<UserDto> {
+  async me(userId: string): Promise<MeDto> {
     const user = await this.users.findById(userId);
     if (!user) throw new AppError('NOT_FOUND', 'No such user');
-    return UserDto.of(user);
+    return { ...UserDto.of(user), pendingEmail: await this.emailTokens.pendingEmailOf(user.id) };
   }
 
   /** A password change needs the current password and closes every other sign-in. */
-  async updateMe(caller: AuthPrincipal, changes: UpdateMeDto): Promise<UserDto> {
+  async updateMe(caller: AuthPrincipal, changes: UpdateMeDto): Promise<MeDto> {
     const user = await this.users.findById(caller.userId);
     if (!user) throw new AppError('NOT_FOUND', 'No such user');
     if (changes.newPassword !== undefined) {
@@ -49,6 +51,7 @@ export class UsersService {
       ...(changes.displayName !== undefined
         ? { displayName: changes.displayName?.trim() || null }
         : {}),
+      ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
       ...(changes.newPassword !== undefined
         ? { passwordHash: await this.hasher.hash(changes.newPassword) }
         : {}),
@@ -60,7 +63,10 @@ export class UsersService {
     return this.me(user.id);
   }
 
+  /** For other services: no pending address (it is not proven). */
   async profile(id: string): Promise<UserProfile> {
-    return this.me(id);
+    const user = await this.users.findById(id);
+    if (!user) throw new AppError('NOT_FOUND', 'No such user');
+    return UserDto.of(user);
   }
 }
