@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule, PlatformModule } from '@pingvas/common';
-import { QueueNames } from '@pingvas/contracts';
+import { erasureQueue, QueueNames } from '@pingvas/contracts';
 import { DatabaseModule } from '@pingvas/database';
 import { blobStorageProvider } from '@pingvas/storage';
 import {
@@ -18,7 +18,10 @@ import { CreditSettlement } from './generations/finish/credit-settlement';
 import { GenerationCancel } from './generations/finish/generation-cancel';
 import { GenerationFinisher } from './generations/finish/generation-finisher';
 import { GenerationMetrics } from './generations/generation-metrics';
+import { ErasureConsumer } from './generations/erasure/erasure.consumer';
+import { UserErasure } from './generations/erasure/user-erasure';
 import { GenerationsController } from './generations/generations.controller';
+import { GenerationsRpcController } from './generations/generations.rpc.controller';
 import { GenerationStream } from './generations/live/generation-stream';
 import { GenerationViews } from './generations/reads/generation-views';
 import { QueueInfo } from './generations/reads/queue-info';
@@ -49,9 +52,16 @@ export class GenerationServiceModule {
           ...TIER_QUEUE_NAMES.map((name) => ({ name })),
           { name: QueueNames.generationResults },
           { name: QueueNames.generationMaintenance },
+          { name: erasureQueue('generation') },
+          // Only to remove an erased user's hand-offs (the outbox adds them on its own).
+          { name: QueueNames.galleryIngest },
         ),
       ],
-      controllers: [createSystemController('generation'), GenerationsController],
+      controllers: [
+        createSystemController('generation'),
+        GenerationsController,
+        GenerationsRpcController,
+      ],
       providers: [
         GenerationsRepository,
         TierQueues,
@@ -68,6 +78,8 @@ export class GenerationServiceModule {
         ResultsConsumer,
         LostGenerations,
         Sweeper,
+        UserErasure,
+        ErasureConsumer,
         Outbox,
         blobStorageProvider,
       ],

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@pingvas/common';
-import { FINAL_STATUSES } from '@pingvas/contracts';
+import { FINAL_STATUSES, type GenerationJob } from '@pingvas/contracts';
 import { GenerationChannel } from '@pingvas/messaging';
+import type { Job } from 'bullmq';
 import { type GenerationView, GenerationViews } from '../reads/generation-views';
-import { GenerationsRepository } from '../store/generations.repository';
+import { type GenerationRow, GenerationsRepository } from '../store/generations.repository';
 import { TierQueues } from '../store/tier-queues';
 import { GenerationFinisher } from './generation-finisher';
 
@@ -30,14 +31,7 @@ export class GenerationCancel {
         status: row.status,
       });
     }
-    const job = await this.queues.getJob(row.tier, row.id);
-    let removed = false;
-    if (job && !(await job.isActive())) {
-      removed = await job.remove().then(
-        () => true,
-        () => false,
-      );
-    }
+    const { job, removed } = await this.removeJob(row);
     if (removed || (!job && row.status === 'queued')) {
       const canceled = await this.finisher.finish(row.id, {
         status: 'canceled',
@@ -51,5 +45,39 @@ export class GenerationCancel {
     }
     const current = await this.repo.find(row.id);
     return this.views.view(current ?? row);
+  }
+
+  /**
+   * The cancel of an account being erased: it cannot wait for a worker's report, since the row
+   * goes right after. The job leaves its queue when it can; a worker that holds it (or takes it
+   * later, elsewhere) finds the cancel flag; and the generation ends `canceled` now, its credits
+   * released through the one finishing path (exactly once: the update is conditional). Rejects
+   * when the release could not reach payment-service, so the erasure's job is tried again;
+   * the row then says what is still owed.
+   */
+  async cancelForErasure(row: GenerationRow): Promise<void> {
+    if (FINAL_STATUSES.includes(row.status)) return;
+    const { removed } = await this.removeJob(row);
+    if (!removed) await this.channel.requestCancel(row.id);
+    await this.finisher.finish(
+      row.id,
+      { status: 'canceled', settlement: 'release', error: null, from: ['queued', 'running'] },
+      { settle: 'retry' },
+    );
+  }
+
+  /** Removes the job from its tier queue unless a worker holds it (BullMQ refuses that). */
+  private async removeJob(
+    row: GenerationRow,
+  ): Promise<{ job: Job<GenerationJob> | undefined; removed: boolean }> {
+    const job = await this.queues.getJob(row.tier, row.id);
+    let removed = false;
+    if (job && !(await job.isActive())) {
+      removed = await job.remove().then(
+        () => true,
+        () => false,
+      );
+    }
+    return { job, removed };
   }
 }

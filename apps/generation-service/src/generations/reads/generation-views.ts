@@ -27,6 +27,10 @@ export interface GenerationView {
   createdAt: string;
 }
 
+/** The most generations one export page holds (and the default). */
+export const EXPORT_PAGE_MAX = 500;
+export const EXPORT_PAGE_DEFAULT = 100;
+
 /**
  * What a client sees of its generations: one, a page of them, and the view the events and the
  * results carry. Live progress of a running job is read from its BullMQ job.
@@ -107,5 +111,31 @@ export class GenerationViews {
       items,
       nextCursor: rows.length > limit && last ? encodeKeysetCursor(last) : null,
     };
+  }
+
+  /**
+   * One page of the owner's data export, oldest first: each item is exactly what
+   * `GET /generations/:id` shows. No `nextCursor` on the last page.
+   */
+  async exportPage(
+    userId: string,
+    cursor: string | undefined,
+    limit = EXPORT_PAGE_DEFAULT,
+  ): Promise<{ items: GenerationView[]; nextCursor?: string }> {
+    const rows = await this.repo.exportPage(userId, limit + 1, decodeKeysetCursor(cursor));
+    const page = rows.slice(0, limit);
+    const images = await this.repo.images(page.map((r) => r.id));
+    const items = await Promise.all(
+      page.map((r) =>
+        this.view(
+          r,
+          images.filter((i) => i.generationId === r.id),
+        ),
+      ),
+    );
+    const last = page[page.length - 1];
+    return rows.length > limit && last
+      ? { items, nextCursor: encodeKeysetCursor(last) }
+      : { items };
   }
 }

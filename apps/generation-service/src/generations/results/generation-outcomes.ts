@@ -109,10 +109,11 @@ export class GenerationOutcomes {
   private async discardUnclaimed(m: GenerationFinishedMessage): Promise<void> {
     if (m.outcome !== 'succeeded' || m.images.length === 0) return;
     const row = await this.repo.find(m.generationId);
-    if (!row || row.status === 'succeeded') return;
+    // No row: the account was erased while the worker ran; its files are nobody's either.
+    if (row?.status === 'succeeded') return;
     await this.removeFiles(m.images.map((image) => image.storageKey));
     this.logger.warn(
-      { generationId: m.generationId, status: row.status, images: m.images.length },
+      { generationId: m.generationId, status: row?.status ?? 'erased', images: m.images.length },
       'removed the images of a report that came after the generation ended',
     );
   }

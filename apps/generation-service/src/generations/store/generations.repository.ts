@@ -216,6 +216,58 @@ export class GenerationsRepository extends SqlRepository {
     return rows.map(toRow);
   }
 
+  /**
+   * One page of a user's generations for their data export, oldest first; `after` is the last
+   * row of the previous page. Compared at the stored millisecond precision, so no row is skipped
+   * or repeated between pages.
+   */
+  async exportPage(
+    userId: string,
+    limit: number,
+    after?: { createdAt: string; id: string },
+  ): Promise<GenerationRow[]> {
+    const params: unknown[] = [userId, limit];
+    let where = `"user_id" = $1`;
+    if (after) {
+      params.push(after.createdAt, after.id);
+      where += ` AND (date_trunc('milliseconds', "created_at"), "id") > ($3::timestamptz, $4::uuid)`;
+    }
+    const rows = await this.query(
+      `SELECT * FROM "generations" WHERE ${where}
+       ORDER BY date_trunc('milliseconds', "created_at"), "id" LIMIT $2`,
+      params,
+    );
+    return rows.map(toRow);
+  }
+
+  /** Every generation of a user, whatever its status (for the erasure of their account). */
+  async allOf(userId: string): Promise<GenerationRow[]> {
+    const rows = await this.query(`SELECT * FROM "generations" WHERE "user_id" = $1`, [userId]);
+    return rows.map(toRow);
+  }
+
+  /**
+   * Deletes what names the user: their generations (their images go with them by the foreign
+   * key) and the outbox rows written for them (published ones stay in the table otherwise).
+   * Answers how many generations were deleted.
+   */
+  async deleteAllOf(userId: string, outboxTable: string): Promise<number> {
+    return this.transaction(async (tx) => {
+      await this.lockUser(userId, tx);
+      const { rows } = await this.modify<{ id: string }>(
+        `DELETE FROM "generations" WHERE "user_id" = $1 RETURNING "id"`,
+        [userId],
+        tx,
+      );
+      await this.modify(
+        `DELETE FROM "${outboxTable}" WHERE "payload"::text LIKE '%' || $1 || '%'`,
+        [userId],
+        tx,
+      );
+      return rows.length;
+    });
+  }
+
   async unsettled(olderThanMs: number, limit = 100): Promise<string[]> {
     const rows = await this.query<{ id: string }>(
       `SELECT "id" FROM "generations" WHERE "settlement" IS NOT NULL AND "settled_at" IS NULL
