@@ -1,5 +1,8 @@
 import { expect, test } from '@playwright/test';
+import { closeMail, verifyEmail } from './mail';
 import { generate, newEmail, PASSWORD, recordApiCalls, signUp } from './support';
+
+test.afterAll(closeMail);
 
 test('bad input shows the field its message and sends nothing: an empty prompt, a size past the plan', async ({
   page,
@@ -103,7 +106,10 @@ test('an API key is shown once with a copy button, listed, and revoked', async (
   context,
 }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await signUp(page, newEmail('keys'));
+  const email = newEmail('keys');
+  await signUp(page, email);
+  await verifyEmail(page, email); // API keys need a verified address
+  await page.goto('/generate');
   await page.getByRole('link', { name: 'API 키' }).click();
   await page.getByRole('button', { name: 'API 키 만들기' }).click();
   await expect(page.getByText('키 이름을 입력하세요.')).toBeVisible();

@@ -1,0 +1,38 @@
+import type { APIRequestContext } from '@playwright/test';
+import { signedWebhook } from '../../../libs/testing/src/lemon-squeezy';
+
+/** Which Lemon Squeezy variant sells each plan and pack in the browser tests' suite. */
+export const LEMON_VARIANTS = { starter: '1001', pro: '1002', 'pack-500': '2001' };
+export const LEMON_WEBHOOK_SECRET = 'whsec-web-1234567890';
+
+/** A subscription event as Lemon Squeezy delivers it, signed, through the edge. */
+export async function deliverSubscription(
+  request: APIRequestContext,
+  event: {
+    name: string;
+    userId: string;
+    subscriptionId: string;
+    variantId: string;
+    attributes: Record<string, unknown>;
+  },
+): Promise<void> {
+  const signed = signedWebhook(LEMON_WEBHOOK_SECRET, {
+    meta: { event_name: event.name, custom_data: { user_id: event.userId } },
+    data: {
+      type: 'subscriptions',
+      id: event.subscriptionId,
+      attributes: {
+        variant_id: Number(event.variantId),
+        customer_id: 77,
+        updated_at: new Date().toISOString(),
+        ...event.attributes,
+      },
+    },
+  });
+  const res = await request.post('/api/v1/webhooks/lemonsqueezy', {
+    headers: { 'Content-Type': 'application/json', 'X-Signature': signed.signature },
+    data: signed.body,
+  });
+  if (res.status() !== 200)
+    throw new Error(`webhook answered ${res.status()}: ${await res.text()}`);
+}
