@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RpcClient } from '@pingvas/messaging';
-import { connectToSchema, LemonSqueezyStandIn, signedWebhook, uniqueName } from '@pingvas/testing';
+import { LemonSqueezyStandIn, signedWebhook, uniqueName, verifyEmailOf } from '@pingvas/testing';
 import request from 'supertest';
 import {
   bootPaymentService,
@@ -92,13 +92,8 @@ describe('payment-service: Lemon Squeezy billing', () => {
     });
     session = (await request(users.url).post('/api/v1/auth/signup').send(newAccount()).expect(201))
       .body;
-    // Checkout needs a verified address. No verify-email helper exists in libs/testing yet: the
-    // address is marked verified straight in user-service's schema, as the mailed link would.
-    const userDb = await connectToSchema(users.schema.schema);
-    await userDb.sql(`UPDATE "users" SET "email_verified_at" = now() WHERE "id" = $1`, [
-      session.user.id,
-    ]);
-    await userDb.end();
+    // Checkout needs a verified address: verified the way a user does it, by the mailed link.
+    await verifyEmailOf(users.url, { namespace }, session.user.email);
   });
 
   afterAll(async () => {
