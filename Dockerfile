@@ -8,6 +8,7 @@
 #   docker build --target gallery-service    -t pingvas-gallery-service .
 #   docker build --target model-service      -t pingvas-model-service .
 #   docker build --target gpu-worker         -t pingvas-gpu-worker-cpu .   (CPU inference only)
+#   docker build --target system-worker      -t pingvas-system-worker .
 #   docker build --target web                -t pingvas-web .          (nginx + the built web app)
 #
 # The worker that runs on GPU nodes is deploy/docker/gpu-worker/Dockerfile (CUDA + cuDNN base,
@@ -107,6 +108,13 @@ EXPOSE 9091
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node","-e","fetch('http://127.0.0.1:'+(process.env.PORT||9091)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node","dist/apps/gpu-worker/src/main.js"]
+
+# The system worker (mail, data exports, erasure of exports): no GPU, no models, no public API.
+FROM runtime AS system-worker
+EXPOSE 9092
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node","-e","fetch('http://127.0.0.1:'+(process.env.PORT||9092)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node","dist/apps/system-worker/src/main.js"]
 
 # ---- the web app: apps/web built by Vite, served by nginx ------------------------------------
 # Vite reads apps/web and libs/contracts (the route table, the cookie contract); the .gz twins

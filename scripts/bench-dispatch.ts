@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { GPU_WORKER, SERVICES } from '@pingvas/contracts';
+import { GPU_WORKER, SERVICES, SYSTEM_WORKER } from '@pingvas/contracts';
 import { dropSchema } from '@pingvas/database';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -78,7 +78,11 @@ async function until<T>(
 async function main(): Promise<void> {
   const namespace = `bench_${randomBytes(4).toString('hex')}`;
   const storageDir = await mkdtemp(join(tmpdir(), 'pingvas-bench-'));
-  const names = [...Object.values(SERVICES).map((s) => s.name), GPU_WORKER.name];
+  const names = [
+    ...Object.values(SERVICES).map((s) => s.name),
+    GPU_WORKER.name,
+    SYSTEM_WORKER.name,
+  ];
   const ports: Record<string, number> = {};
   for (const name of names) ports[name] = await sparePort();
   const env: NodeJS.ProcessEnv = {

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { GPU_WORKER, type ProcessName, SERVICES, WEB } from '@pingvas/contracts';
+import { GPU_WORKER, type ProcessName, SERVICES, SYSTEM_WORKER, WEB } from '@pingvas/contracts';
 import { ensureWebBuild } from './web-build';
 
 /**
- * `npm start`: runs the migrations once, makes the tiny model if missing, builds the web app if stale, starts the seven processes with their logs prefixed by
+ * `npm start`: runs the migrations once, makes the tiny model if missing, builds the web app if stale, starts the eight processes (five services, the GPU and system workers, the web origin) with their logs prefixed by
  * name, prints where they answer, and on Ctrl-C (or SIGTERM) stops every one of them.
  * A child that exits on its own is started again after a backoff (1 s doubling to 30 s, back
  * to 1 s once it has stayed up a minute), as Kubernetes restarts a crashed container; the
@@ -27,7 +27,7 @@ const FIRST_RESTART_DELAY_MS = 1000;
 const MAX_RESTART_DELAY_MS = 30_000;
 /** A child that stayed up this long is healthy again: its next crash restarts it at once. */
 const STABLE_AFTER_MS = 60_000;
-const COLORS = [36, 35, 33, 32, 34, 31];
+const COLORS = [36, 35, 33, 32, 34, 31, 96, 95];
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 
 function portOverride(name: string, fallback: number): number {
@@ -42,11 +42,13 @@ function portOverride(name: string, fallback: number): number {
 }
 
 // The web origin is named "web" (WEB_PORT) and runs the edge's code, apps/edge.
-const specs: ProcessSpec[] = [...Object.values(SERVICES), GPU_WORKER, WEB].map((p) => ({
-  name: p.name,
-  port: portOverride(p.name, p.port),
-  entry: join(DIST, 'apps', 'app' in p ? p.app : p.name, 'src', 'main.js'),
-}));
+const specs: ProcessSpec[] = [...Object.values(SERVICES), GPU_WORKER, SYSTEM_WORKER, WEB].map(
+  (p) => ({
+    name: p.name,
+    port: portOverride(p.name, p.port),
+    entry: join(DIST, 'apps', 'app' in p ? p.app : p.name, 'src', 'main.js'),
+  }),
+);
 
 const width = Math.max(...specs.map((s) => s.name.length));
 const label = (name: string, index: number) =>
@@ -137,8 +139,9 @@ async function waitUntilReady(): Promise<void> {
   say(`all ${specs.length} processes ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const spec of specs) {
     const base = `http://localhost:${spec.port}`;
+    // The workers serve only their probes and metrics: no API, no docs.
     const docs =
-      spec.name === GPU_WORKER.name
+      spec.name === GPU_WORKER.name || spec.name === SYSTEM_WORKER.name
         ? ''
         : spec.name === WEB.name
           ? `   app ${base}/   API ${base}/api/v1   reference ${base}/api/docs`

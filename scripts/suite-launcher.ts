@@ -27,6 +27,7 @@ const PROCESSES = [
   'gallery-service',
   'model-service',
   'gpu-worker',
+  'system-worker',
 ];
 const READY_MS = 120_000;
 

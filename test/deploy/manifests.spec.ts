@@ -82,9 +82,12 @@ describe('delivery manifests', () => {
       (d) => d !== 'pingvas-lib' && existsSync(join(HELM, d, 'Chart.yaml')),
     );
     expect(charts.sort()).toEqual(services);
-    // Not deployed on their own: the GPU worker ships in generation-service's chart, and the
-    // edge is npm start's web origin (in Kubernetes the web chart's Ingress and nginx do its work).
-    const apps = readdirSync(join(ROOT, 'apps')).filter((a) => a !== 'gpu-worker' && a !== WEB.app);
+    // Not deployed on their own: the GPU worker ships in generation-service's chart, the system
+    // worker in user-service's, and the edge is npm start's web origin (in Kubernetes the web
+    // chart's Ingress and nginx do its work).
+    const apps = readdirSync(join(ROOT, 'apps')).filter(
+      (a) => a !== 'gpu-worker' && a !== 'system-worker' && a !== WEB.app,
+    );
     expect(apps.sort()).toEqual(services);
     const template = JSON.stringify(appSet.spec.template);
     expect(template).toContain('{{.env}}-{{.service}}');

@@ -23,6 +23,7 @@ const NAMES = [
   'gallery-service',
   'model-service',
   'gpu-worker',
+  'system-worker',
   'web',
 ];
 
@@ -91,16 +92,17 @@ describe('npm start (the launcher)', () => {
     await rm(storageDir, { recursive: true, force: true });
   });
 
-  it('migrates, starts seven processes, and reports them all ready within 60 s', async () => {
+  it('migrates, starts eight processes, and reports them all ready within 60 s', async () => {
     const deadline = Date.now() + 60_000;
     while (!output.some((l) => l.includes('processes ready')) && Date.now() < deadline) {
       if (launcher.exitCode !== null)
         throw new Error(`launcher exited early:\n${output.join('\n')}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(output.join('\n')).toContain('all 7 processes ready');
+    expect(output.join('\n')).toContain('all 8 processes ready');
     expect(output.join('\n')).toContain(`open http://localhost:${ports.web}`);
     expect(output.join('\n')).toMatch(/migrate user: (applied|up to date)/);
+    expect(output.join('\n')).toMatch(/migrate system: (applied|up to date)/);
     for (const name of NAMES) {
       await request(`http://127.0.0.1:${ports[name]}`).get('/health').expect(200);
       await request(`http://127.0.0.1:${ports[name]}`).get('/ready').expect(200);
@@ -251,7 +253,7 @@ describe('npm start (the launcher)', () => {
 
   it('stops every child on one SIGINT and leaves no process behind', async () => {
     const pids = Object.values(latestPids());
-    expect(pids).toHaveLength(7);
+    expect(pids).toHaveLength(NAMES.length);
     expect(pids.every(isAlive)).toBe(true);
 
     const exited = new Promise<number | null>((resolve) =>
