@@ -515,6 +515,27 @@ describe('payment-service: the subscription over its life', () => {
       expect(
         (await payment.sql(`SELECT "user_id" FROM "subscriptions" WHERE "id" = $1`, [id]))[0],
       ).toEqual({ user_id: anonymous });
+
+      // Lemon Squeezy's own webhook of that cancel arrives late, still naming the person.
+      await post({
+        meta: { event_name: 'subscription_cancelled', custom_data: { user_id: s.user.id } },
+        data: {
+          type: 'subscriptions',
+          id,
+          attributes: {
+            ...lemon.subscriptions.get(id),
+            user_email: s.user.email,
+            user_name: 'Kim Minji',
+            updated_at: new Date(Date.now() + 60_000).toISOString(),
+          },
+        },
+      });
+      expect(await mentions(s.user.id)).toEqual([]);
+      expect(await mentions(s.user.email)).toEqual([]);
+      expect(await mentions('Kim Minji')).toEqual([]);
+      expect(
+        (await payment.sql(`SELECT "user_id" FROM "subscriptions" WHERE "id" = $1`, [id]))[0],
+      ).toEqual({ user_id: anonymous });
     });
 
     it('erases a user with no subscription, and one payment-service never saw', async () => {

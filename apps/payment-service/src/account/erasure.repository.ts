@@ -4,9 +4,7 @@ import { QueueNames } from '@pingvas/contracts';
 import { SqlRepository } from '@pingvas/database';
 import { outboxTable } from '@pingvas/messaging';
 import { mailId } from '../billing/billing-mail';
-
-/** What Lemon Squeezy's bodies say of the person, dropped from the stored events. */
-const PERSONAL_ATTRIBUTES = ['user_email', 'user_name', 'card_last_four', 'card_brand', 'urls'];
+import { PERSONAL_ATTRIBUTES } from '../billing/webhooks.service';
 
 /**
  * Erasure (DESIGN §16): what payment-service holds of a user is handed, in one transaction,

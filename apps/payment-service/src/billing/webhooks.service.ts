@@ -26,6 +26,15 @@ import { WebhookEventsRepository } from './webhook-events.repository';
 
 const PROVIDER = 'lemonsqueezy';
 
+/** What Lemon Squeezy's bodies say of the person; dropped once the person is erased. */
+export const PERSONAL_ATTRIBUTES = [
+  'user_email',
+  'user_name',
+  'card_last_four',
+  'card_brand',
+  'urls',
+];
+
 /** Events that may mail the customer: a receipt, or a failed renewal. */
 const MAILING_EVENTS = new Set([
   'order_created',
@@ -94,9 +103,10 @@ export class WebhooksService {
           problems: [`${field} must not contain NUL or unpaired surrogates`],
         })),
       );
-    const event = parseLemonSqueezyEvent(body);
-    if (!event)
+    const parsed = parseLemonSqueezyEvent(body);
+    if (!parsed)
       throw new AppError('VALIDATION_FAILED', 'meta.event_name is missing or not a string');
+    const { event, payload } = await this.forErased(parsed, raw.toString('utf8'));
 
     // Asked before the transaction: no RPC while the event's rows are locked.
     const recipient = MAILING_EVENTS.has(event.name) ? await this.recipientOf(event) : undefined;
@@ -107,7 +117,7 @@ export class WebhooksService {
           provider: PROVIDER,
           name: event.name,
           bodySha256: createHash('sha256').update(raw).digest('hex'),
-          payload: raw.toString('utf8'),
+          payload,
         },
         tx,
       );
@@ -119,6 +129,33 @@ export class WebhooksService {
     if (recipient) this.mail.flush();
     this.logger.log({ event: event.name, outcome }, 'Lemon Squeezy webhook');
     return { received: true, outcome };
+  }
+
+  /**
+   * An event about a subscription whose owner was erased still names them (Lemon Squeezy sends
+   * `subscription_cancelled` after the erasure's own cancel): it is stored and applied as the
+   * anonymous owner's, without the address and name Lemon Squeezy sent.
+   */
+  private async forErased(
+    event: LemonSqueezyEvent,
+    payload: string,
+  ): Promise<{ event: LemonSqueezyEvent; payload: string }> {
+    if (!event.userId) return { event, payload };
+    const subscriptionId = SUBSCRIPTION_EVENTS.has(event.name)
+      ? event.id
+      : InvoiceAttributes.safeParse(event.attributes).data?.subscription_id;
+    const owner = subscriptionId
+      ? (await this.subscriptions.get(subscriptionId))?.userId
+      : undefined;
+    if (!owner || owner === event.userId) return { event, payload };
+    const body = JSON.parse(payload.replace(new RegExp(event.userId, 'gi'), owner)) as {
+      data?: { attributes?: Record<string, unknown> };
+    };
+    for (const field of PERSONAL_ATTRIBUTES) delete body.data?.attributes?.[field];
+    return {
+      event: { ...event, userId: owner, attributes: body.data?.attributes ?? {} },
+      payload: JSON.stringify(body),
+    };
   }
 
   /** Whom the event's mail would go to: its linked user, else the subscription's owner. */
