@@ -36,3 +36,38 @@ describe('user-service signing keys config', () => {
     });
   });
 });
+
+describe('user-service account lifecycle config', () => {
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadUserServiceConfig(env);
+    } catch (err) {
+      return (err as ConfigError).problems;
+    }
+    return [];
+  };
+
+  it('refuses prod without EXPORT_LINK_SECRET, and a short one anywhere', () => {
+    expect(problemsOf({ APP_ENV: 'prod', JWT_PRIVATE_KEYS: KEYS })).toEqual([
+      { variable: 'EXPORT_LINK_SECRET', problem: 'is required in prod' },
+    ]);
+    expect(problemsOf({ EXPORT_LINK_SECRET: 'too short' })).toEqual([
+      { variable: 'EXPORT_LINK_SECRET', problem: expect.stringMatching(/at least 32/) },
+    ]);
+    const secret = 'x'.repeat(32);
+    expect(
+      loadUserServiceConfig({ APP_ENV: 'prod', JWT_PRIVATE_KEYS: KEYS, EXPORT_LINK_SECRET: secret })
+        .exports,
+    ).toEqual({ linkSecret: secret, linkTtlHours: 24 });
+  });
+
+  it('mails links to PUBLIC_WEB_URL, http://localhost:8080 by default', () => {
+    expect(loadUserServiceConfig({}).publicWebUrl).toBe('http://localhost:8080');
+    expect(loadUserServiceConfig({ PUBLIC_WEB_URL: 'https://pingvas.app/' }).publicWebUrl).toBe(
+      'https://pingvas.app',
+    );
+    expect(problemsOf({ PUBLIC_WEB_URL: 'ftp://x' })).toEqual([
+      { variable: 'PUBLIC_WEB_URL', problem: expect.any(String) },
+    ]);
+  });
+});
