@@ -8,6 +8,7 @@ const SIGNED_IN_SCREENS = [
   { path: '/queue', heading: '내 대기열', en: 'My queue', name: 'queue' },
   { path: '/credits', heading: '크레딧과 플랜', en: 'Credits and plans', name: 'credits' },
   { path: '/api-keys', heading: 'API 키', en: 'API keys', name: 'api-keys' },
+  { path: '/settings', heading: '계정 설정', en: 'Account settings', name: 'settings' },
   { path: '/admin', heading: '관리자', en: 'Admin', name: 'admin' },
 ];
 
@@ -15,7 +16,7 @@ test('every screen, at phone and desktop width, has no serious or critical axe v
   page,
   browser,
 }, info) => {
-  test.setTimeout(360_000); // ten screens, two widths, axe and a screenshot each
+  test.setTimeout(360_000); // eleven screens, two widths, axe and a screenshot each
   // axe needs a page of its own context (browser.newPage() would share none).
   const visitor = await (
     await browser.newContext({ viewport: { width: 1280, height: 900 } })
@@ -74,6 +75,9 @@ test('the English switch translates every screen', async ({ page }) => {
   }
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  expect(await hangulOutsideUserContent()).toEqual([]);
+  await page.goto('/forgot-password');
+  await expect(page.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
   expect(await hangulOutsideUserContent()).toEqual([]);
   await page.goto('/signup');
   await expect(page.getByRole('heading', { name: 'Create an account' })).toBeVisible();
