@@ -37,7 +37,15 @@ export async function bootUserService(
 }
 
 export interface Session {
-  user: { id: string; email: string; displayName: string | null; role: string; createdAt: string };
+  user: {
+    id: string;
+    email: string;
+    displayName: string | null;
+    role: string;
+    emailVerified: boolean;
+    locale: string;
+    createdAt: string;
+  };
   accessToken: string;
   refreshToken: string;
   expiresIn: number;
