@@ -41,6 +41,7 @@ describe('payment-service: the subscription over its life', () => {
   const bearer = { type: 'bearer' } as const;
   const lemon = new LemonSqueezyStandIn();
   let users: UserServiceUnderTest;
+  let usersRunning = false;
   let payment: PaymentServiceUnderTest;
   let erasure: Queue;
   let nextId = 5000;
@@ -94,6 +95,7 @@ describe('payment-service: the subscription over its life', () => {
   beforeAll(async () => {
     await lemon.start();
     users = await bootUserService(namespace, { AUTH_RATE_LIMIT_PER_MINUTE: '10000' });
+    usersRunning = true;
     payment = await bootPaymentService(namespace, {
       JWKS_URL: `${users.url}/.well-known/jwks.json`,
       LEMONSQUEEZY_API_URL: lemon.url,
@@ -111,7 +113,7 @@ describe('payment-service: the subscription over its life', () => {
   afterAll(async () => {
     await erasure?.close();
     await payment?.stop();
-    await users?.stop();
+    if (usersRunning) await users.stop();
     await lemon.stop();
   });
 
@@ -599,6 +601,30 @@ describe('payment-service: the subscription over its life', () => {
         );
         expect(code).toBe('VALIDATION_FAILED');
       }
+    });
+  });
+  // Last: it stops user-service.
+  describe('when user-service cannot answer', () => {
+    it('still grants and mails the receipt, to the address the customer paid with', async () => {
+      usersRunning = false;
+      await users.stop();
+      const userId = randomUUID();
+      const res = await post({
+        meta: { event_name: 'order_created', custom_data: { user_id: userId } },
+        data: {
+          type: 'orders',
+          id: '9901',
+          attributes: {
+            status: 'paid',
+            user_email: 'paid-with@example.com',
+            first_order_item: { variant_id: 2001 },
+          },
+        },
+      });
+      expect(res.body.outcome).toBe('granted 500 credits; receipt mailed');
+      expect(await emailJobs('receipt-9901')).toMatchObject([
+        { payload: { to: 'paid-with@example.com', locale: 'ko', template: 'receipt' } },
+      ]);
     });
   });
 });
