@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule, PlatformModule } from '@pingvas/common';
-import { QueueNames } from '@pingvas/contracts';
+import { erasureQueue, QueueNames } from '@pingvas/contracts';
 import { DatabaseModule } from '@pingvas/database';
 import {
   createSystemController,
@@ -15,6 +15,9 @@ import { BoardsRpcController } from './boards/boards.rpc.controller';
 import { BoardsService } from './boards/boards.service';
 import type { GalleryServiceConfig } from './config';
 import { GALLERY_DATABASE } from './database';
+import { ErasureConsumer } from './erasure/erasure.consumer';
+import { UserErasure } from './erasure/user-erasure';
+import { ExportRpcController } from './export/export.rpc.controller';
 import { BoardOwnership } from './images/board-ownership';
 import { DeletedFilesCleanup } from './images/files-cleanup';
 import { ImageFileAccess } from './images/image-file-access';
@@ -46,6 +49,7 @@ export class GalleryServiceModule {
           { name: QueueNames.galleryIngest },
           { name: QueueNames.searchIndex },
           { name: QueueNames.galleryMaintenance },
+          { name: erasureQueue('gallery') },
         ),
       ],
       controllers: [
@@ -54,6 +58,7 @@ export class GalleryServiceModule {
         ImageFilesController,
         BoardsController,
         BoardsRpcController,
+        ExportRpcController,
         SearchController,
       ],
       providers: [
@@ -72,6 +77,8 @@ export class GalleryServiceModule {
         SearchIndexer,
         IngestConsumer,
         DeletedFilesCleanup,
+        UserErasure,
+        ErasureConsumer,
         Outbox,
       ],
     };

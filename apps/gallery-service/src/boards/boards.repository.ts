@@ -94,4 +94,34 @@ export class BoardsRepository extends SqlRepository implements BoardOwnership {
     );
     return rows.length > 0;
   }
+
+  /** One page of the owner's boards for their data export, oldest first. */
+  async exportPage(
+    ownerId: string,
+    limit: number,
+    after?: { createdAt: string; id: string },
+  ): Promise<BoardRow[]> {
+    const params: unknown[] = [ownerId, limit];
+    let where = `"owner_id" = $1`;
+    if (after) {
+      params.push(after.createdAt, after.id);
+      where += ` AND (date_trunc('milliseconds', "created_at"), "id") > ($3::timestamptz, $4::uuid)`;
+    }
+    const rows = await this.query(
+      `SELECT * FROM "boards" WHERE ${where}
+       ORDER BY date_trunc('milliseconds', "created_at"), "id" LIMIT $2`,
+      params,
+    );
+    return rows.map(toRow);
+  }
+
+  /** Deletes every board of the owner; answers how many. */
+  async deleteAllOfOwner(tx: Tx, ownerId: string): Promise<number> {
+    const { rows } = await this.modify(
+      `DELETE FROM "boards" WHERE "owner_id" = $1 RETURNING "id"`,
+      [ownerId],
+      tx,
+    );
+    return rows.length;
+  }
 }

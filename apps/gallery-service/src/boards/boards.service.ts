@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppError } from '@pingvas/common';
+import { AppError, decodeKeysetCursor, encodeKeysetCursor } from '@pingvas/common';
 import { ImageFileUrls } from '../images/image-files';
 import type { BoardContents } from '../images/image-row';
 import { ImagesRepository } from '../images/images.repository';
@@ -50,6 +50,23 @@ export class BoardsService {
 
   async list(ownerId: string): Promise<{ items: BoardView[] }> {
     return { items: await this.views(await this.boards.list(ownerId)) };
+  }
+
+  /** One page of the owner's data export, oldest first: each board's view and its images. */
+  async exportPage(
+    ownerId: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: (BoardView & { imageIds: string[] })[]; nextCursor?: string }> {
+    const rows = await this.boards.exportPage(ownerId, limit + 1, decodeKeysetCursor(cursor));
+    const page = rows.slice(0, limit);
+    const views = await this.views(page);
+    const onBoards = await this.images.idsOnBoards(page.map((b) => b.id));
+    const items = views.map((v) => ({ ...v, imageIds: onBoards.get(v.id) ?? [] }));
+    const last = page[page.length - 1];
+    return rows.length > limit && last
+      ? { items, nextCursor: encodeKeysetCursor(last) }
+      : { items };
   }
 
   async get(ownerId: string, id: string): Promise<BoardView> {

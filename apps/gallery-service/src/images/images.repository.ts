@@ -204,6 +204,69 @@ export class ImagesRepository extends SqlRepository {
     await this.query(`UPDATE "images" SET "files_removed_at" = now() WHERE "id" = $1`, [id]);
   }
 
+  /**
+   * One page of the owner's live images for their data export, oldest first; `after` is the
+   * last row of the previous page (compared at the stored millisecond precision).
+   */
+  async exportPage(
+    ownerId: string,
+    limit: number,
+    after?: { createdAt: string; id: string },
+  ): Promise<ImageRow[]> {
+    const params: unknown[] = [ownerId, limit];
+    let where = `"owner_id" = $1 AND "deleted_at" IS NULL`;
+    if (after) {
+      params.push(after.createdAt, after.id);
+      where += ` AND (date_trunc('milliseconds', "created_at"), "id") > ($3::timestamptz, $4::uuid)`;
+    }
+    const rows = await this.query(
+      `SELECT * FROM "images" WHERE ${where}
+       ORDER BY date_trunc('milliseconds', "created_at"), "id" LIMIT $2`,
+      params,
+    );
+    return rows.map(toImageRow);
+  }
+
+  /** The live images on each of these boards, oldest first; every board is in the map. */
+  async idsOnBoards(boardIds: string[]): Promise<Map<string, string[]>> {
+    const rows = await this.query<{ id: string; board_id: string }>(
+      `SELECT "id", "board_id" FROM "images" WHERE "board_id" = ANY($1) AND "deleted_at" IS NULL
+       ORDER BY "created_at", "id"`,
+      [boardIds],
+    );
+    const onBoard = new Map(boardIds.map((id) => [id, [] as string[]]));
+    for (const r of rows) onBoard.get(r.board_id)?.push(r.id);
+    return onBoard;
+  }
+
+  /** Every image of the owner, tombstones too, with the keys of its files (for an erasure). */
+  async filesOfOwner(
+    ownerId: string,
+  ): Promise<{ id: string; storageKey: string; thumbnailKey: string | null }[]> {
+    const rows = await this.query<{
+      id: string;
+      storage_key: string;
+      thumbnail_key: string | null;
+    }>(`SELECT "id", "storage_key", "thumbnail_key" FROM "images" WHERE "owner_id" = $1`, [
+      ownerId,
+    ]);
+    return rows.map((r) => ({
+      id: String(r.id),
+      storageKey: String(r.storage_key),
+      thumbnailKey: r.thumbnail_key ?? null,
+    }));
+  }
+
+  /** Deletes every image row of the owner, tombstones too; answers their ids. */
+  async deleteAllOfOwner(tx: Tx, ownerId: string): Promise<string[]> {
+    const { rows } = await this.modify<{ id: string }>(
+      `DELETE FROM "images" WHERE "owner_id" = $1 RETURNING "id"`,
+      [ownerId],
+      tx,
+    );
+    return idsOf(rows);
+  }
+
   /** Every live image, in batches by id (for a full reindex). */
   async *liveBatches(size: number): AsyncGenerator<ImageRow[]> {
     let after = '00000000-0000-0000-0000-000000000000';

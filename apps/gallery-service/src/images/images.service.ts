@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, decodeKeysetCursor, encodeKeysetCursor } from '@pingvas/common';
+import type { ApiView, ImageExportItem } from '@pingvas/contracts';
 import { SearchSync } from '../search/search-sync';
 import { BoardOwnership } from './board-ownership';
 import type { ImageFiltersDto, ListImagesDto, UpdateImageDto } from './image.dto';
@@ -30,6 +31,10 @@ export interface ImagePage {
   items: ImageView[];
   nextCursor: string | null;
 }
+
+/** The most rows one export page holds, and the default. */
+export const EXPORT_PAGE_MAX = 500;
+export const EXPORT_PAGE_DEFAULT = 100;
 
 export function filtersOf(query: ImageFiltersDto): ImageFilters {
   return {
@@ -85,6 +90,28 @@ export class ImagesService {
       items: page.map((r) => this.view(r)),
       nextCursor: rows.length > limit && last ? encodeKeysetCursor(last) : null,
     };
+  }
+
+  /**
+   * One page of the owner's data export, oldest first: each image as `GET /images/:id` shows it,
+   * with where its original file is and its name in the zip. No `nextCursor` on the last page.
+   */
+  async exportPage(
+    ownerId: string,
+    cursor: string | undefined,
+    limit = EXPORT_PAGE_DEFAULT,
+  ): Promise<{ items: ImageExportItem[]; nextCursor?: string }> {
+    const rows = await this.images.exportPage(ownerId, limit + 1, decodeKeysetCursor(cursor));
+    const page = rows.slice(0, limit);
+    const items = page.map((r) => ({
+      image: this.view(r) as unknown as ApiView,
+      blobKey: r.storageKey,
+      filename: `images/${r.id}.png`,
+    }));
+    const last = page[page.length - 1];
+    return rows.length > limit && last
+      ? { items, nextCursor: encodeKeysetCursor(last) }
+      : { items };
   }
 
   async get(ownerId: string, id: string): Promise<ImageView> {

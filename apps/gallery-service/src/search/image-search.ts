@@ -59,6 +59,12 @@ export abstract class ImageSearch {
   /** Removes these images from the index (absent ones are ignored). */
   abstract remove(ids: string[]): Promise<void>;
 
+  /**
+   * Removes every document of the owner, whatever the database still says (an erased
+   * account). A backend that reads the database itself has nothing to remove.
+   */
+  async removeOwner(_ownerId: string): Promise<void> {}
+
   /** One page of the owner's images matching `q` and the filters. */
   abstract search(request: SearchRequest): Promise<SearchPage>;
 

@@ -73,6 +73,18 @@ export class ElasticsearchImageSearch extends ImageSearch {
     await this.bulk({ alias: this.alias }, removeOperations(ids));
   }
 
+  /** Every document of the owner, by query (refreshed first, so none just indexed escapes). */
+  override async removeOwner(ownerId: string): Promise<void> {
+    await this.ensureIndex();
+    await this.client.indices.refresh({ index: this.alias });
+    await this.client.deleteByQuery({
+      index: this.alias,
+      query: { term: { owner_id: ownerId } },
+      conflicts: 'proceed',
+      refresh: true,
+    });
+  }
+
   async search(request: SearchRequest): Promise<SearchPage> {
     const body = searchBody(this.alias, request); // a bad cursor fails here, before any call
     await this.ensureIndex();
