@@ -107,6 +107,8 @@ export class ElasticsearchStandIn {
       const hits = this.searchHits(json);
       return { body: { took: 1, timed_out: false, hits: { max_score: null, hits } } };
     }
+    if (second === '_delete_by_query')
+      return { body: { took: 1, timed_out: false, deleted: 0, failures: [] } };
     if (second === '_refresh') return { body: { _shards: { total: 1, successful: 1, failed: 0 } } };
     if (method === 'PUT') {
       if (this.indices.has(first))
