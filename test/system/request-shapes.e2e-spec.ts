@@ -65,7 +65,8 @@ describe('request shapes that reached a 500', () => {
         );
       }
     }
-    expect(answers).toHaveLength(15);
+    // At least the 15 there were before issue 17 (which added more); each one refused alike.
+    expect(answers.length).toBeGreaterThanOrEqual(15);
     for (const answer of answers) expect(answer).toMatch(/ 400 BODY_TOO_DEEP$/);
   });
 
