@@ -85,6 +85,45 @@ const worker = closed({
   }),
 });
 
+/** user-service deploys the system worker too (mail, exports), with its own migration Job. */
+const systemWorker = closed({
+  enabled: boolean,
+  image: ref('image'),
+  replicaCount: integer(0),
+  port,
+  probes: ref('probes'),
+  terminationGracePeriodSeconds: integer(1),
+  strategy: ref('strategy'),
+  env: narrowed('env', {
+    MAIL_FROM: { type: 'string', minLength: 3 },
+  }),
+  envFrom: ref('envFrom'),
+  resources: ref('resources'),
+  smtpEgress: closed(
+    {
+      ports: { type: 'array', minItems: 1, items: port },
+      to: { ...ref('objectList'), description: 'empty: any address on these ports' },
+    },
+    { description: 'where the worker may send mail (its NetworkPolicy)' },
+  ),
+  migration: closed({
+    enabled: boolean,
+    command: { type: 'array', minItems: 1, items: nonEmptyString },
+    backoffLimit: integer(0),
+    activeDeadlineSeconds: integer(1),
+    hookWeight: { type: 'integer' },
+    resources: ref('resources'),
+  }),
+  nodeSelector: ref('stringMap'),
+  tolerations: ref('objectList'),
+  affinity: anyObject,
+  podAnnotations: ref('stringMap'),
+  podLabels: ref('stringMap'),
+  priorityClassName: ref('priorityClassName'),
+  topologySpread: ref('topologySpread'),
+  tmpSizeLimit: ref('quantity'),
+});
+
 const ingressRoutes: Schema = { type: 'array', items: ref('ingressRoute') };
 
 /** The web chart's Ingress makes the suite's one origin (deploy/helm/README.md). */
@@ -123,6 +162,7 @@ interface ChartAdditions {
 
 /** What a chart adds to the values every chart has (after them, in this order). */
 const ADDITIONS: Record<string, ChartAdditions> = {
+  [SERVICES.user.name]: { values: { systemWorker } },
   [SERVICES.generation.name]: { values: { persistence: storage, worker } },
   [SERVICES.gallery.name]: { values: { persistence: storage } },
   [SERVICES.model.name]: { values: { persistence: closed({ models: ref('volume') }) } },

@@ -23,6 +23,8 @@ export const SECRET_VARIABLES = [
   'LEMONSQUEEZY_API_KEY',
   'LEMONSQUEEZY_WEBHOOK_SECRET',
   'GALLERY_URL_SECRET',
+  // The system worker's SMTP credentials (SES SMTP user and password, in the URL).
+  'SMTP_URL',
   // S3 keys where no IRSA role is at hand (a Secret such as pingvas-storage-credentials).
   'AWS_ACCESS_KEY_ID',
   'AWS_SECRET_ACCESS_KEY',
@@ -67,7 +69,7 @@ export const DEFINITIONS: Record<string, Schema> = {
   env: {
     type: 'object',
     description:
-      'Plain settings, strings only. Secrets (DATABASE_URL, REDIS_URL, REDIS_SENTINEL_PASSWORD, JWT_PRIVATE_KEYS, LEMONSQUEEZY keys, GALLERY_URL_SECRET, AWS keys) come through envFrom, never here.',
+      'Plain settings, strings only. Secrets (DATABASE_URL, REDIS_URL, REDIS_SENTINEL_PASSWORD, JWT_PRIVATE_KEYS, LEMONSQUEEZY keys, GALLERY_URL_SECRET, SMTP_URL, AWS keys) come through envFrom, never here.',
     propertyNames: { pattern: '^[A-Z_][A-Z0-9_]*$', not: { enum: SECRET_VARIABLES } },
     properties: {
       APP_ENV: { enum: ['dev', 'prod'] },
