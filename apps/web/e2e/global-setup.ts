@@ -1,6 +1,6 @@
 import { LemonSqueezyStandIn } from '../../../libs/testing/src/lemon-squeezy';
 import { startSuite } from '../../../scripts/suite-launcher';
-import { LEMON_VARIANTS, LEMON_WEBHOOK_SECRET } from './lemon';
+import { LEMON_VARIANTS, LEMON_WEBHOOK_SECRET, STAND_IN_SUBSCRIPTIONS } from './lemon';
 
 /**
  * The suite as `npm start` runs it, through the edge on the port playwright.config.ts chose,
@@ -9,6 +9,9 @@ import { LEMON_VARIANTS, LEMON_WEBHOOK_SECRET } from './lemon';
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const lemon = new LemonSqueezyStandIn();
   await lemon.start();
+  for (const id of Object.values(STAND_IN_SUBSCRIPTIONS)) {
+    lemon.addSubscription(id, { variant_id: Number(LEMON_VARIANTS.starter) });
+  }
   const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/2';
   const suite = await startSuite({
     tag: 'web',

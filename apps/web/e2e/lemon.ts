@@ -2,7 +2,19 @@ import type { APIRequestContext } from '@playwright/test';
 import { signedWebhook } from '../../../libs/testing/src/lemon-squeezy';
 
 /** Which Lemon Squeezy variant sells each plan and pack in the browser tests' suite. */
-export const LEMON_VARIANTS = { starter: '1001', pro: '1002', 'pack-500': '2001' };
+export const LEMON_VARIANTS = {
+  starter: '1001',
+  pro: '1002',
+  studio: '1003',
+  enterprise: '1004',
+  'pack-500': '2001',
+};
+
+/**
+ * Subscriptions the stand-in knows from the start (it runs in the global setup's process, out
+ * of the tests' reach): each test that subscribes takes one of its own, on Starter.
+ */
+export const STAND_IN_SUBSCRIPTIONS = { billing: '9001' } as const;
 export const LEMON_WEBHOOK_SECRET = 'whsec-web-1234567890';
 
 /** A subscription event as Lemon Squeezy delivers it, signed, through the edge. */
