@@ -30,4 +30,18 @@ describe('LocalDiskStorage (real file system)', () => {
     await expect(storage.put('x/y.png', failing)).rejects.toThrow('source broke');
     expect(await readdir(join(root, 'x'))).toEqual([]);
   });
+
+  it('removes the folders a deleted blob leaves empty, and only those', async () => {
+    await storage.put('images/u1/g1/0.png', Buffer.from('a'));
+    await storage.put('images/u1/g1/1.png', Buffer.from('b'));
+    await storage.put('images/u1/g2/0.png', Buffer.from('c'));
+    await storage.delete('images/u1/g1/0.png');
+    expect(await readdir(join(root, 'images/u1/g1'))).toEqual(['1.png']);
+    await storage.delete('images/u1/g1/1.png');
+    expect(await readdir(join(root, 'images/u1'))).toEqual(['g2']);
+    await storage.delete('images/u1/g2/0.png');
+    expect(await readdir(root)).toEqual([]);
+    await storage.delete('images/u1/g2/0.png');
+    expect(await readdir(root)).toEqual([]);
+  });
 });

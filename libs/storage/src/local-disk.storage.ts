@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -61,7 +61,23 @@ export class LocalDiskStorage implements BlobStorage {
     return createReadStream(this.pathOf(key));
   }
 
+  /**
+   * Also removes the folders the blob leaves empty: keys name their owner
+   * (images/<user>/<generation>/0.png), so no folder may outlive the user's last file. A write
+   * racing into a folder being removed fails and is retried by its job.
+   */
   async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
+    const target = this.pathOf(key);
+    await rm(target, { force: true });
+    for (let dir = dirname(target); dir.startsWith(this.root + sep); dir = dirname(dir)) {
+      // Not empty (or already gone): the folders above are not empty either.
+      if (
+        !(await rmdir(dir).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
+    }
   }
 }
