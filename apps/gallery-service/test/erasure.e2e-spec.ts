@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import { buffer } from 'node:stream/consumers';
 import type { Env } from '@pingvas/common';
 import {
@@ -235,6 +236,12 @@ describe.each(VARIANTS)('gallery erases a deleted user ($name)', ({ setUp }) => 
     });
     expect(await rowsNaming(victim.userId)).toBe(0);
     for (const key of victimKeys) expect(await stack.storage.stat(key)).toBeNull();
+    if (!setup.s3) {
+      // No folder on disk is named after them either.
+      const paths = await readdir(stack.storageDir, { recursive: true });
+      expect(paths.filter((p) => p.includes(victim.userId))).toEqual([]);
+      expect(paths.some((p) => p.includes(other.userId))).toBe(true);
+    }
     expect(await ingests.getJob(String(waiting.id))).toBeUndefined();
     expect((await api(victim).get('/images').expect(200)).body.items).toEqual([]);
     expect((await api(victim).get('/boards').expect(200)).body.items).toEqual([]);

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import {
   erasureQueue,
   GenerationChannels,
@@ -180,6 +181,8 @@ describe('generation-service erases a deleted user', () => {
     // Nothing of the user: rows, outbox rows, files, jobs in Redis.
     expect(await namesUser(victim.userId)).toEqual([{ n: 0 }]);
     expect(await storage.stat(key)).toBeNull();
+    const paths = await readdir(stack.storageDir, { recursive: true });
+    expect(paths.filter((p) => p.includes(victim.userId))).toEqual([]);
     expect(await stack.queue(QueueNames.tier('pro')).getJob(queued.id)).toBeUndefined();
     expect(await stack.queue(QueueNames.tier('pro')).getJob(succeeded.id)).toBeUndefined();
     expect(
