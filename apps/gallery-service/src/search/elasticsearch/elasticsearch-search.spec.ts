@@ -160,6 +160,14 @@ describe('ElasticsearchImageSearch', () => {
     ]);
   });
 
+  it('removes every document of an owner by query, after a refresh so none just indexed escapes', async () => {
+    await ready();
+    await search.removeOwner(OWNER);
+    expect(es.calls()).toEqual([`GET /${ALIAS}/_refresh`, `POST /${ALIAS}/_delete_by_query`]);
+    expect(es.requests[1].query).toMatchObject({ conflicts: 'proceed', refresh: 'true' });
+    expect(es.requests[1].body).toEqual({ query: { term: { owner_id: OWNER } } });
+  });
+
   it('answers the ids of a page and a cursor at its last hit when more hits exist', async () => {
     await ready();
     es.searchHits = () => [
