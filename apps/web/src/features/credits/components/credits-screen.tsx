@@ -9,7 +9,8 @@ import { useFormat } from '@/lib/format';
 import type { Plan } from '@/types/api';
 import { useCheckout, useSubscription } from '../api/credits';
 import { LedgerTable } from './ledger-table';
-import { ChangePlanDialog, isLive, SubscriptionPanel } from './subscription-panel';
+import { isLive } from '../subscription-state';
+import { ChangePlanDialog, SubscriptionPanel } from './subscription-panel';
 
 const STATUSES = new Set([
   'active',

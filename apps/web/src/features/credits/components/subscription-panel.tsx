@@ -12,15 +12,7 @@ import {
   useChangePlan,
   useResumeSubscription,
 } from '../api/credits';
-
-/** A subscription that still holds a paid plan (a cancelled one until its period ends). */
-export function isLive(subscription: Subscription | undefined): subscription is Subscription {
-  return subscription !== undefined && !['none', 'expired'].includes(subscription.status);
-}
-
-export function isCancelled(subscription: Subscription): boolean {
-  return subscription.cancelled ?? subscription.status === 'cancelled';
-}
+import { isCancelled, otherPaidPlans } from '../subscription-state';
 
 interface PanelProps {
   subscription: Subscription;
@@ -37,7 +29,7 @@ export function SubscriptionPanel({ subscription, plans, onChangePlan }: PanelPr
   const portal = useBillingPortal();
   const cancelled = isCancelled(subscription);
   const plan = plans.find((p) => p.planId === subscription.planId);
-  const others = plans.filter((p) => p.priceCents > 0 && p.planId !== subscription.planId);
+  const others = otherPaidPlans(plans, subscription.planId);
   const [target, setTarget] = useState('');
   const chosen = others.find((p) => p.planId === target) ?? others[0];
 

@@ -9,6 +9,7 @@ import { isApiError } from '@/lib/errors';
 import { session } from '@/lib/session';
 import type { Me } from '@/types/api';
 import { useDeleteAccount } from '../api/settings';
+import { confirmsDeletion } from '../delete-confirmation';
 
 export function DeleteAccount({ me }: { me: Me }) {
   const { t } = useTranslation();
@@ -37,7 +38,7 @@ function DeleteDialog({ email, onClose }: { email: string; onClose: () => void }
   const remove = useDeleteAccount();
   const [password, setPassword] = useState('');
   const [phrase, setPhrase] = useState('');
-  const matches = phrase.trim().toLowerCase() === email.toLowerCase();
+  const matches = confirmsDeletion(phrase, email);
   const wrongPassword = isApiError(remove.error, 'WRONG_PASSWORD');
 
   return (
