@@ -4,6 +4,11 @@ import { outboxTable } from '@pingvas/messaging';
 
 const OUTBOX = outboxTable('user');
 
+/** An outbox row that names the user ($1) or one of their addresses ($2). */
+const ABOUT_THE_USER = `"payload"->>'userId' = $1
+  OR "payload"->>'to' = ANY($2::text[])
+  OR "payload"->'data'->>'newEmail' = ANY($2::text[])`;
+
 /**
  * Account deletion's SQL over user-service's tables: what must be closed after the commit
  * (sign-ins, API keys), the rows that name the user, and the outbox rows that carried the
@@ -45,13 +50,26 @@ export class AccountErasureRepository extends SqlRepository {
    */
   async purgeOutboxOf(userId: string, addresses: readonly string[], tx: Tx): Promise<number> {
     const { count } = await this.modify(
-      `DELETE FROM "${OUTBOX}"
-        WHERE "payload"->>'userId' = $1
-           OR "payload"->>'to' = ANY($2::text[])
-           OR "payload"->'data'->>'newEmail' = ANY($2::text[])`,
+      `DELETE FROM "${OUTBOX}" WHERE ${ABOUT_THE_USER}`,
       [userId, addresses],
       tx,
     );
     return count;
+  }
+
+  /**
+   * After the deletion: removes the rows about the user that have gone out since (the
+   * `user.deleted` jobs, the farewell mail); resolves with how many are still waiting.
+   */
+  async purgeRelayedOutboxOf(userId: string, addresses: readonly string[]): Promise<number> {
+    await this.modify(
+      `DELETE FROM "${OUTBOX}" WHERE "published_at" IS NOT NULL AND (${ABOUT_THE_USER})`,
+      [userId, addresses],
+    );
+    const [row] = await this.query<{ waiting: string }>(
+      `SELECT count(*) AS "waiting" FROM "${OUTBOX}" WHERE ${ABOUT_THE_USER}`,
+      [userId, addresses],
+    );
+    return Number(row.waiting);
   }
 }
