@@ -80,6 +80,8 @@ export async function bootGenerationStack(options: StackOptions = {}): Promise<G
   const users = await bootUserService(namespace, {
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     ADMIN_EMAILS: ADMIN_EMAIL,
+    // The one blob store: the data export's zip, written by the system worker, is read here.
+    STORAGE_DIR: storageDir,
     ...redis,
   });
   const jwks = { JWKS_URL: `${users.url}/.well-known/jwks.json`, ...redis };

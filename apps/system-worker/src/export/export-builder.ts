@@ -79,7 +79,11 @@ export class ExportBuilder {
             'generations.json': generations,
             'ledger.json': ledger,
             'boards.json': boards,
-            'images.json': images.map(({ image, filename }) => ({ ...image, file: filename })),
+            // The file is in the zip: the view's short-lived signed URLs would only mislead.
+            'images.json': images.map(({ image, filename }) => {
+              const { urls: _urls, ...view } = image;
+              return { ...view, file: filename };
+            }),
           },
           files: images.map((item) => ({
             name: item.filename,
