@@ -3,12 +3,12 @@ import {
   connectToSchema,
   mailsTo,
   type SchemaSql,
+  TEST_DATABASE_URL,
   tokenOfLink,
   uniqueName,
 } from '@pingvas/testing';
 import { Client } from 'pg';
 import request from 'supertest';
-import { TEST_DATABASE_URL } from '@pingvas/testing';
 import {
   bootUserService,
   newAccount,
