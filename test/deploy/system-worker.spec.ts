@@ -34,9 +34,9 @@ const ENVS = ['dev', 'prod'] as const;
 /** The keys _system-worker.tpl copies from the chart's env into the worker's. */
 function sharedKeys(): string[] {
   const tpl = readText(join(TEMPLATES, '_system-worker.tpl'));
-  const list = /range \$k := list ((?:"[A-Z_]+" ?)+)/.exec(tpl);
+  const list = /range \$k := list ((?:"[A-Z0-9_]+" ?)+)/.exec(tpl);
   expect(list).not.toBeNull();
-  return [...list![1].matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]);
+  return [...list![1].matchAll(/"([A-Z0-9_]+)"/g)].map((m) => m[1]);
 }
 
 /** The worker's plain environment as the chart renders it (shared keys, then its own). */
