@@ -28,6 +28,7 @@ export type QueueContract = {
   'generation-maintenance': { 'generations.sweep': ScheduledRun };
   'system-email': { 'email.send': EmailJob };
   'system-export': { 'export.build': ExportJob };
+  'system-maintenance': { 'exports.expire': ScheduledRun };
 } & { [T in Tier as `gen-${T}`]: { generate: GenerationJob } } & {
   [Q in ErasureQueueName]: { 'user.deleted': UserDeletedEvent };
 };
@@ -47,6 +48,7 @@ export const QUEUE_JOB_NAMES: { readonly [Q in QueueName]: readonly JobName<Q>[]
   'generation-maintenance': ['generations.sweep'],
   'system-email': ['email.send'],
   'system-export': ['export.build'],
+  'system-maintenance': ['exports.expire'],
   'payment-erasure': ['user.deleted'],
   'generation-erasure': ['user.deleted'],
   'gallery-erasure': ['user.deleted'],
@@ -63,6 +65,8 @@ export const ScheduledJobNames = {
   expireReservations: 'reservations.expire',
   removeDeletedFiles: 'images.remove-files',
   sweepGenerations: 'generations.sweep',
+  /** The system worker: export zips past their link's life, and old send-once records. */
+  expireExports: 'exports.expire',
 } as const;
 
 export const TierJobName = 'generate' as const;

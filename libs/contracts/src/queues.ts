@@ -15,6 +15,7 @@ export const QueueNames = {
   generationMaintenance: 'generation-maintenance',
   systemEmail: 'system-email',
   systemExport: 'system-export',
+  systemMaintenance: 'system-maintenance',
   tier: (tier: Tier) => `gen-${tier}` as const,
 } as const;
 
