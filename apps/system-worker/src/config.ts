@@ -1,5 +1,5 @@
 import { ConfigError, type Env, envInt, envUrl, loadServiceConfig } from '@pingvas/common';
-import { SYSTEM_WORKER } from '@pingvas/contracts';
+import { EXPORT_LINK_TTL_HOURS, SYSTEM_WORKER } from '@pingvas/contracts';
 import { loadStorageConfig } from '@pingvas/storage';
 import { z } from 'zod';
 
@@ -13,6 +13,17 @@ const systemWorkerEnv = {
   MAIL_FROM: z.string().min(3).default('Pingvas <no-reply@pingvas.local>'),
   /** Rows asked for per page of an export's RPC reads. */
   EXPORT_PAGE_SIZE: envInt(1, 1000).default(200),
+  /** How long an export zip stays in the blob store: its link's 24 h, and an hour's grace. */
+  EXPORT_RETENTION_MS: envInt(60_000, 30 * 86_400_000).default(
+    (EXPORT_LINK_TTL_HOURS + 1) * 3_600_000,
+  ),
+  /**
+   * How long a sent mail's message id is kept (the send-once record). Far past any retry (10
+   * attempts from 1 s doubling end within a day) and any producer's repeat (a webhook redelivered).
+   */
+  SENT_EMAIL_RETENTION_MS: envInt(60_000, 365 * 86_400_000).default(30 * 86_400_000),
+  /** How often expired zips and old records are removed. */
+  SYSTEM_MAINTENANCE_INTERVAL_MS: envInt(100, 86_400_000).default(3_600_000),
 };
 
 export function loadSystemWorkerConfig(env: Env) {
@@ -37,6 +48,11 @@ export function loadSystemWorkerConfig(env: Env) {
     return {
       mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
       export: { pageSize: e.EXPORT_PAGE_SIZE },
+      maintenance: {
+        exportRetentionMs: e.EXPORT_RETENTION_MS,
+        sentEmailRetentionMs: e.SENT_EMAIL_RETENTION_MS,
+        intervalMs: e.SYSTEM_MAINTENANCE_INTERVAL_MS,
+      },
       storage: loadStorageConfig(name, env),
     };
   });

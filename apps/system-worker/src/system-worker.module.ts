@@ -21,12 +21,14 @@ import { ExportFilesRepository } from './export/export-files.repository';
 import { EmailConsumer } from './mail/email.consumer';
 import { Mailer } from './mail/mailer';
 import { SentEmailsRepository } from './mail/sent-emails.repository';
+import { MaintenanceConsumer } from './maintenance.consumer';
 import { SystemWorkerMetrics } from './worker-metrics';
 
 export const SYSTEM_QUEUES = [
   QueueNames.systemEmail,
   QueueNames.systemExport,
   erasureQueue('system'),
+  QueueNames.systemMaintenance,
 ] as const;
 
 /** Says once at boot what the worker takes jobs from and where its mail goes. */
@@ -70,6 +72,7 @@ export class SystemWorkerModule {
         ExportBuilder,
         ExportConsumer,
         ErasureConsumer,
+        MaintenanceConsumer,
         BootLine,
       ],
     };

@@ -1,8 +1,10 @@
 import { Inject, Logger } from '@nestjs/common';
 import { erasureQueue, type UserDeletedEvent, UserDeletedJobName } from '@pingvas/contracts';
 import { JobConsumer, OnJob, QueueConsumer } from '@pingvas/messaging';
+import { UnrecoverableError } from 'bullmq';
 import { BLOB_STORAGE, type BlobStorage } from '@pingvas/storage';
 import { ExportFilesRepository } from './export-files.repository';
+import { isUuid } from './ids';
 
 const SYSTEM_ERASURE = erasureQueue('system');
 
@@ -23,6 +25,7 @@ export class ErasureConsumer extends QueueConsumer {
 
   @OnJob(SYSTEM_ERASURE, UserDeletedJobName)
   async erase(event: UserDeletedEvent): Promise<{ exports: number }> {
+    if (!isUuid(event.userId)) throw new UnrecoverableError('user.deleted without a valid userId');
     const keys = await this.files.keysOf(event.userId);
     for (const key of keys) await this.storage.delete(key);
     await this.files.forget(event.userId, keys);

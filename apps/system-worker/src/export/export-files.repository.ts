@@ -28,4 +28,25 @@ export class ExportFilesRepository extends SqlRepository {
       blobKeys,
     ]);
   }
+
+  /** Zips written before `before`, oldest first. */
+  async expired(
+    before: Date,
+    limit: number,
+  ): Promise<{ exportId: string; userId: string; blobKey: string }[]> {
+    const rows = await this.query<{ export_id: string; user_id: string; blob_key: string }>(
+      `SELECT "export_id", "user_id", "blob_key" FROM "export_files"
+        WHERE "written_at" < $1 ORDER BY "written_at" LIMIT $2`,
+      [before, limit],
+    );
+    return rows.map((r) => ({ exportId: r.export_id, userId: r.user_id, blobKey: r.blob_key }));
+  }
+
+  /** Forgets one zip, unless it was written again (a retried build) since `before`. */
+  async expire(exportId: string, before: Date): Promise<void> {
+    await this.query(`DELETE FROM "export_files" WHERE "export_id" = $1 AND "written_at" < $2`, [
+      exportId,
+      before,
+    ]);
+  }
 }

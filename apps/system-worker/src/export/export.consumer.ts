@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { type ExportJob, QueueNames, SystemJobNames } from '@pingvas/contracts';
 import { JobConsumer, OnJob, QueueConsumer } from '@pingvas/messaging';
+import { UnrecoverableError } from 'bullmq';
 import { ExportBuilder } from './export-builder';
+import { isUuid } from './ids';
 
 /**
  * `system-export`: one export at a time per worker (each streams every image of one user
@@ -18,6 +20,9 @@ export class ExportConsumer extends QueueConsumer {
 
   @OnJob(QueueNames.systemExport, SystemJobNames.buildExport)
   async build(job: ExportJob): Promise<{ bytes: number; images: number }> {
+    // No attempt can build an export for ids that are not ids: fail it at once.
+    if (!isUuid(job.exportId) || !isUuid(job.userId))
+      throw new UnrecoverableError('export job without a valid exportId and userId');
     try {
       const { bytes, images } = await this.builder.build(job);
       return { bytes, images };

@@ -34,4 +34,10 @@ export class SentEmailsRepository extends SqlRepository {
       tx,
     );
   }
+
+  /** Drops the records of mail sent before `before`; resolves with how many. */
+  async prune(before: Date): Promise<number> {
+    const { count } = await this.modify(`DELETE FROM "sent_emails" WHERE "sent_at" < $1`, [before]);
+    return count;
+  }
 }
