@@ -4,6 +4,7 @@ import { load } from 'js-yaml';
 import request from 'supertest';
 import { baseMetric, metricNames } from '../deploy/promql';
 import { bootGenerationStack, type GenerationStack } from '../support/generation-stack';
+import { type RunningSystemWorker, startSystemWorker } from '../support/system-worker';
 
 const MONITORING = join(__dirname, '..', '..', 'deploy', 'monitoring');
 
@@ -24,6 +25,7 @@ function expressions(node: unknown): string[] {
  */
 describe('monitoring reads only metrics that exist', () => {
   let stack: GenerationStack;
+  let systemWorker: RunningSystemWorker | undefined;
   const exported = new Set<string>();
 
   beforeAll(async () => {
@@ -36,6 +38,10 @@ describe('monitoring reads only metrics that exist', () => {
       .send({ prompt: 'metrics', steps: 1 })
       .expect(202);
     await stack.waitFor(c, body.id, ['succeeded']);
+    systemWorker = await startSystemWorker({
+      namespace: stack.namespace,
+      storageDir: stack.storageDir,
+    });
     for (const url of [
       stack.users.url,
       stack.payment.url,
@@ -43,6 +49,7 @@ describe('monitoring reads only metrics that exist', () => {
       stack.generation.url,
       stack.gallery!.url,
       worker.url,
+      systemWorker.url,
     ]) {
       const text = (await request(url).get('/metrics').expect(200)).text;
       for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
@@ -54,6 +61,8 @@ describe('monitoring reads only metrics that exist', () => {
   }, 60_000);
 
   afterAll(async () => {
+    await systemWorker?.stop();
+    await systemWorker?.schema.drop();
     await stack?.stop();
   });
 
@@ -69,6 +78,8 @@ describe('monitoring reads only metrics that exist', () => {
       'rpc_client_duration_seconds_bucket',
       'rpc_server_requests_total',
       'rpc_server_duration_seconds_bucket',
+      'emails_total',
+      'exports_total',
     ])
       expect([name, exported.has(name)]).toEqual([name, true]);
   });
