@@ -28,6 +28,9 @@ type PagedPattern = {
 /** A safe name inside the zip for an image: the gallery's, if it is a plain `images/<name>`. */
 const IMAGE_NAME = /^images\/[A-Za-z0-9_-]{1,100}\.(png|webp|jpe?g)$/;
 
+/** Image files looked up at once before the zip starts. */
+const STAT_BATCH = 16;
+
 /** The most pages one read may take (a cursor that never ends is a bug, not a big account). */
 const MAX_PAGES = 100_000;
 
@@ -66,7 +69,10 @@ export class ExportBuilder {
           ? item.filename
           : `images/${String(item.image.id ?? item.blobKey).replace(/[^A-Za-z0-9_-]/g, '_')}.png`,
       }));
-      const images = uniqueNames(listed);
+      // An image deleted since the listing (its file gone) is no longer the user's to export:
+      // it is left out rather than failing every attempt. Files are checked before the zip
+      // starts, since an entry cannot be dropped once the zip has it.
+      const images = await this.withFiles(uniqueNames(listed));
 
       const blobKey = exportBlobKey(userId, exportId);
       const exportedAt = new Date();
@@ -126,6 +132,21 @@ export class ExportBuilder {
       this.metrics.exportEnded('failed', startedAt);
       throw err;
     }
+  }
+
+  /** The images whose file is in the blob store, looked up a few at a time. */
+  private async withFiles(images: ImageExportItem[]): Promise<ImageExportItem[]> {
+    const found: ImageExportItem[] = [];
+    for (let i = 0; i < images.length; i += STAT_BATCH) {
+      const batch = images.slice(i, i + STAT_BATCH);
+      const infos = await Promise.all(batch.map((item) => this.storage.stat(item.blobKey)));
+      batch.forEach((item, j) => {
+        if (infos[j]) found.push(item);
+      });
+    }
+    if (found.length < images.length)
+      this.logger.warn({ missing: images.length - found.length }, 'export: image files gone');
+    return found;
   }
 
   /** Every page of one paged export read, in order. */
