@@ -178,6 +178,24 @@ describe('system-worker: mail', () => {
     ]);
   });
 
+  it('fails a message at once when the server refuses its recipient for good (550)', async () => {
+    const messageId = uniqueName('refused');
+    smtp.failNext(1, 550, 'No such mailbox');
+    await send({
+      messageId,
+      to: 'nobody@example.com',
+      locale: 'en',
+      template: 'password-changed',
+      data: {},
+    });
+    expect(await finished(messageId)).toBe('failed');
+    expect((await queue.getJob(messageId))!.attemptsMade).toBe(1);
+    expect(smtp.to('nobody@example.com')).toHaveLength(0);
+    expect(
+      await sql(`SELECT 1 FROM "sent_emails" WHERE "message_id" = $1`, [messageId]),
+    ).toHaveLength(0);
+  });
+
   it('fails a message no attempt can send at once, without sending it', async () => {
     const messageId = uniqueName('bad-link');
     await send({

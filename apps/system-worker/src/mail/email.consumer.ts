@@ -14,6 +14,9 @@ import { Mailer } from './mailer';
 import { SentEmailsRepository } from './sent-emails.repository';
 import { EMAIL_TEMPLATES, renderEmail } from './templates';
 
+/** SMTP replies that refuse the recipient itself (RFC 5321: 550-553). */
+const PERMANENT_SMTP_CODES = new Set([550, 551, 552, 553]);
+
 /**
  * `system-email`: renders the message in the user's language and sends it once. The message id
  * is locked, checked and recorded in one transaction around the send: a retried job, a stalled
@@ -49,6 +52,15 @@ export class EmailConsumer extends QueueConsumer {
       this.logger.log({ messageId, template, sent }, sent ? 'mail sent' : 'mail already sent');
       return { sent };
     } catch (err) {
+      const code = (err as { responseCode?: unknown }).responseCode;
+      // The server refused this recipient for good (no such mailbox, address or domain): no
+      // attempt will change that. Anything else (a 4xx, a lost connection, a failed login,
+      // the database) is retried.
+      if (typeof code === 'number' && PERMANENT_SMTP_CODES.has(code)) {
+        this.metrics.mail(template, 'rejected');
+        this.logger.warn({ messageId, template, responseCode: code }, 'mail refused by the server');
+        throw new UnrecoverableError(`mail ${messageId} refused by the SMTP server (${code})`);
+      }
       this.metrics.mail(template, 'failed');
       this.logger.warn({ messageId, template, err: String(err) }, 'mail not sent, will retry');
       throw err;

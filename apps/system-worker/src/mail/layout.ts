@@ -55,6 +55,8 @@ const paragraph = (text: string) =>
   `<p style="margin:0 0 16px;line-height:1.6">${escapeHtml(text).replace(/\n/g, '<br>')}</p>`;
 
 export function renderMail(content: MailContent, lang: string): RenderedMail {
+  // One line: a value with a line break must not fold into another header.
+  const subject = content.subject.replace(/\s+/g, ' ').trim();
   const action = content.action && {
     label: content.action.label,
     url: assertLinkUrl(content.action.url),
@@ -78,7 +80,7 @@ export function renderMail(content: MailContent, lang: string): RenderedMail {
     '<!doctype html>',
     `<html lang="${escapeHtml(lang)}">`,
     '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width">',
-    `<title>${escapeHtml(content.subject)}</title></head>`,
+    `<title>${escapeHtml(subject)}</title></head>`,
     "<body style=\"margin:0;padding:24px;background:#f3f4f6;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI','Noto Sans KR',sans-serif;color:#111827\">",
     '<div style="max-width:560px;margin:0 auto;padding:32px;background:#ffffff;border-radius:8px">',
     '<p style="margin:0 0 24px;font-size:20px;font-weight:700">Pingvas</p>',
@@ -90,5 +92,5 @@ export function renderMail(content: MailContent, lang: string): RenderedMail {
     '</div></body></html>',
     '',
   ].join('\n');
-  return { subject: content.subject, text, html };
+  return { subject, text, html };
 }

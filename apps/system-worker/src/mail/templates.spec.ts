@@ -79,6 +79,23 @@ describe('mail templates', () => {
     expect(receipt.html).not.toMatch(/<img|<b>/);
   });
 
+  it('keeps the subject on one line whatever a value holds', () => {
+    const mail = renderEmail(
+      {
+        template: 'receipt',
+        data: {
+          orderId: '1',
+          planName: 'Pro\r\nBcc: victim@example.com',
+          amount: 100,
+          currency: 'USD',
+          paidAt: '2026-01-01T00:00:00Z',
+        },
+      },
+      'en',
+    );
+    expect(mail.subject).toBe('[Pingvas] Receipt: Pro Bcc: victim@example.com');
+  });
+
   it('refuses a link that is not http(s), so no javascript: URL becomes a button', () => {
     expect(() =>
       renderEmail(
