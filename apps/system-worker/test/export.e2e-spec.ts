@@ -10,6 +10,7 @@ import {
 } from '@pingvas/contracts';
 import { eventually, TestSmtpServer } from '@pingvas/testing';
 import { Client } from 'pg';
+import { messageKey } from '../src/mail/sent-emails.repository';
 import request from 'supertest';
 import { type Entry, fromBuffer, type ZipFile } from 'yauzl';
 import { bootGenerationStack, type GenerationStack } from '../../../test/support/generation-stack';
@@ -247,10 +248,9 @@ describe('system-worker: data export', () => {
     );
     await new Promise((r) => setTimeout(r, 500));
     expect(exportMails()).toHaveLength(1);
-    const rows = await sql<{ message_id: string }>(
-      `SELECT "message_id" FROM "sent_emails" WHERE "message_id" = $1`,
-      [`export-ready-${exportId}`],
-    );
+    const rows = await sql(`SELECT 1 FROM "sent_emails" WHERE "message_key" = $1`, [
+      messageKey(`export-ready-${exportId}`),
+    ]);
     expect(rows).toHaveLength(1);
   });
 

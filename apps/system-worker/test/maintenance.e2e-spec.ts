@@ -6,6 +6,7 @@ import { exportBlobKey } from '@pingvas/contracts';
 import { LocalDiskStorage } from '@pingvas/storage';
 import { eventually, uniqueName } from '@pingvas/testing';
 import { Client } from 'pg';
+import { messageKey } from '../src/mail/sent-emails.repository';
 import { type RunningSystemWorker, startSystemWorker } from '../../../test/support/system-worker';
 
 /**
@@ -64,9 +65,10 @@ describe('system-worker: maintenance', () => {
       );
     }
     await sql(
-      `INSERT INTO "sent_emails" ("message_id", "template", "sent_at")
-       VALUES ('old-mail', 'receipt', now() - interval '2 hours'),
-              ('new-mail', 'receipt', now() - interval '1 minute')`,
+      `INSERT INTO "sent_emails" ("message_key", "template", "sent_at")
+       VALUES ($1, 'receipt', now() - interval '2 hours'),
+              ($2, 'receipt', now() - interval '1 minute')`,
+      [messageKey('old-mail'), messageKey('new-mail')],
     );
 
     await eventually(
@@ -86,14 +88,14 @@ describe('system-worker: maintenance', () => {
     expect(await sql(`SELECT "export_id" FROM "export_files"`)).toEqual([{ export_id: newExport }]);
     await eventually(
       async () => {
-        const rows = await sql<{ message_id: string }>(`SELECT "message_id" FROM "sent_emails"`);
+        const rows = await sql(`SELECT "message_key" FROM "sent_emails"`);
         return rows.length === 1 ? rows : undefined;
       },
       15_000,
       'the old mail record dropped',
     );
-    expect(await sql(`SELECT "message_id" FROM "sent_emails"`)).toEqual([
-      { message_id: 'new-mail' },
+    expect(await sql(`SELECT "message_key" FROM "sent_emails"`)).toEqual([
+      { message_key: messageKey('new-mail') },
     ]);
   });
 });

@@ -70,8 +70,10 @@ describe('ExportBuilder', () => {
   const userId = randomUUID();
   const config = { export: { pageSize: 2 } } as SystemWorkerConfig;
   const written: unknown[][] = [];
+  const forgotten: unknown[][] = [];
   const files = {
     written: async (...args: unknown[]) => void written.push(args),
+    forget: async (...args: unknown[]) => void forgotten.push(args),
   } as unknown as ExportFilesRepository;
   const mails: unknown[] = [];
   const queue = {
@@ -84,6 +86,7 @@ describe('ExportBuilder', () => {
     dir = await mkdtemp(join(tmpdir(), 'export-builder-'));
     storage = new LocalDiskStorage(dir);
     written.length = 0;
+    forgotten.length = 0;
     mails.length = 0;
   });
 
@@ -151,6 +154,7 @@ describe('ExportBuilder', () => {
     const exportId = randomUUID();
     await expect(builder.build({ exportId, userId })).rejects.toBeInstanceOf(UnrecoverableError);
     expect(await storage.stat(exportBlobKey(userId, exportId))).toBeNull();
+    expect(forgotten).toEqual([[userId, [exportBlobKey(userId, exportId)]]]);
     expect(mails).toEqual([]);
   });
 

@@ -100,8 +100,13 @@ export class ExportBuilder {
       );
       await this.files.written(exportId, userId, blobKey, info.size);
 
-      const link = await this.gone(this.rpc.send('user.exports.link', { userId, exportId }), () =>
-        this.storage.delete(blobKey),
+      // Gone by now (deleted while the zip was written): nothing of theirs may stay behind.
+      const link = await this.gone(
+        this.rpc.send('user.exports.link', { userId, exportId }),
+        async () => {
+          await this.storage.delete(blobKey);
+          await this.files.forget(userId, [blobKey]);
+        },
       );
       await addJob(this.mail, {
         queue: QueueNames.systemEmail,

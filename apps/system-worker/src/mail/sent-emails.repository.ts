@@ -1,8 +1,16 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EmailTemplate } from '@pingvas/contracts';
 import { SqlRepository, type Tx } from '@pingvas/database';
 
-/** Mail already sent, by message id: the send-once record (no address, no content). */
+/**
+ * The key a message is recorded under: the SHA-256 of its id, so the table names nobody even
+ * when the id does (`account-deleted-<userId>`).
+ */
+export const messageKey = (messageId: string) =>
+  createHash('sha256').update(messageId, 'utf8').digest('hex');
+
+/** Mail already sent, by message key: the send-once record (no address, no content, no id). */
 @Injectable()
 export class SentEmailsRepository extends SqlRepository {
   /**
@@ -19,8 +27,8 @@ export class SentEmailsRepository extends SqlRepository {
 
   async wasSent(tx: Tx, messageId: string): Promise<boolean> {
     const rows = await this.query(
-      `SELECT 1 FROM "sent_emails" WHERE "message_id" = $1`,
-      [messageId],
+      `SELECT 1 FROM "sent_emails" WHERE "message_key" = $1`,
+      [messageKey(messageId)],
       tx,
     );
     return rows.length > 0;
@@ -28,9 +36,9 @@ export class SentEmailsRepository extends SqlRepository {
 
   async record(tx: Tx, messageId: string, template: EmailTemplate): Promise<void> {
     await this.query(
-      `INSERT INTO "sent_emails" ("message_id", "template") VALUES ($1, $2)
-       ON CONFLICT ("message_id") DO NOTHING`,
-      [messageId, template],
+      `INSERT INTO "sent_emails" ("message_key", "template") VALUES ($1, $2)
+       ON CONFLICT ("message_key") DO NOTHING`,
+      [messageKey(messageId), template],
       tx,
     );
   }

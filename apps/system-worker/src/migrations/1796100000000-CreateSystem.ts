@@ -1,9 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The system worker's records (DESIGN §16): each mail it sent, by the producer's message id,
- * so a retried job or a repeated producer sends it once (no address is kept: the id, the
- * template and when), and each export zip it wrote, so the user's erasure can remove them.
+ * The system worker's records (DESIGN §16): each mail it sent, by the SHA-256 of the producer's
+ * message id, so a retried job or a repeated producer sends it once. No address is kept, nor the
+ * id itself: some name their user (`account-deleted-<userId>`, sent as the account goes), and no
+ * table may name a deleted user. And each export zip it wrote, so the user's erasure can remove
+ * them.
  */
 export class CreateSystem1796100000000 implements MigrationInterface {
   name = 'CreateSystem1796100000000';
@@ -11,7 +13,7 @@ export class CreateSystem1796100000000 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`
       CREATE TABLE "sent_emails" (
-        "message_id" text PRIMARY KEY,
+        "message_key" text PRIMARY KEY CHECK ("message_key" ~ '^[0-9a-f]{64}$'),
         "template" text NOT NULL,
         "sent_at" timestamptz NOT NULL DEFAULT now()
       )`);
