@@ -7,7 +7,6 @@ import {
   bootOnTestSchema,
   connectToSchema,
   eventually,
-  type RunningApp,
   type SchemaSql,
   type ServiceOnSchema,
   TEST_REDIS_URL,
@@ -36,10 +35,10 @@ export interface GenerationStack {
   modelsDir: string;
   users: UserServiceUnderTest;
   payment: PaymentServiceUnderTest;
-  models: RunningApp;
-  generation: RunningApp;
+  models: ServiceOnSchema;
+  generation: ServiceOnSchema;
   /** With `gallery: true`: gallery-service on the same blob store. */
-  gallery?: RunningApp;
+  gallery?: ServiceOnSchema;
   admin: Customer;
   /** Runs SQL in generation-service's schema. */
   sql: SchemaSql;
