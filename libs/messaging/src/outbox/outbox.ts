@@ -34,6 +34,13 @@ interface PendingRow {
 
 const RELAY_INTERVAL_MS = 2000;
 const BATCH = 100;
+/**
+ * How long a relayed row stays (to see what went out, and as a second guard of job ids while the
+ * BullMQ job itself is kept: 24 h). Payloads can carry personal data (user.created holds the
+ * address), so no row outlives this; an account's deletion removes its rows at once.
+ */
+export const RELAYED_RETENTION_HOURS = 48;
+const PRUNE_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Transactional outbox: `add()` writes the job in the caller's transaction, so it exists if
@@ -49,6 +56,7 @@ export class Outbox extends SqlRepository implements OnApplicationBootstrap, OnA
   private readonly table: string;
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<number>;
+  private lastPrune = 0;
 
   constructor(
     dataSource: DataSource,
@@ -90,6 +98,13 @@ export class Outbox extends SqlRepository implements OnApplicationBootstrap, OnA
   /** Publishes what is waiting; resolves with how many jobs went out. Never rejects. */
   flush(): Promise<number> {
     this.flushing ??= this.publishPending()
+      .then(async (published) => {
+        if (Date.now() - this.lastPrune >= PRUNE_INTERVAL_MS) {
+          this.lastPrune = Date.now();
+          await this.pruneRelayed();
+        }
+        return published;
+      })
       .catch((err: unknown) => {
         this.logger.warn(`outbox relay failed, will retry: ${String(err)}`);
         return 0;
@@ -137,6 +152,16 @@ export class Outbox extends SqlRepository implements OnApplicationBootstrap, OnA
       }
       return published;
     });
+  }
+
+  /** Removes the rows relayed more than RELAYED_RETENTION_HOURS ago; resolves with how many. */
+  async pruneRelayed(): Promise<number> {
+    const { count } = await this.modify(
+      `DELETE FROM "${this.table}"
+        WHERE "published_at" < clock_timestamp() - make_interval(hours => $1)`,
+      [RELAYED_RETENTION_HOURS],
+    );
+    return count;
   }
 
   private queue(name: string): Queue {
