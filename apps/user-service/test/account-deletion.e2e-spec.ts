@@ -145,6 +145,8 @@ describe('user-service: deleting the account', () => {
         expect(job.name).toBe(UserDeletedJobName);
         expect(job.data).toMatchObject({ userId, deletedAt: expect.any(String) });
         expect(Date.parse(job.data.deletedAt)).toBeGreaterThan(Date.now() - 60_000);
+        // An erasure outlasts a long outage of what it depends on (about 12 days of backoff).
+        expect(job.opts.attempts).toBe(20);
       } finally {
         await q.close();
       }

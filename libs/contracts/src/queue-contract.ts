@@ -60,6 +60,17 @@ export const QUEUE_JOB_NAMES: { readonly [Q in QueueName]: readonly JobName<Q>[]
   'gen-free': ['generate'],
 };
 
+/** Attempts of a job the outbox writes, when not OUTBOX_DEFAULT_ATTEMPTS (BullMQ backoff: 1 s doubling). */
+export const OUTBOX_DEFAULT_ATTEMPTS = 10;
+export const OUTBOX_ATTEMPTS: Partial<Record<QueueName, number>> = {
+  // An erasure must outlast an outage of a dependency (Lemon Squeezy for payment's): 20
+  // attempts back off for about 12 days, within the month PIPA and the GDPR allow.
+  'payment-erasure': 20,
+  'generation-erasure': 20,
+  'gallery-erasure': 20,
+  'system-erasure': 20,
+};
+
 /** Scheduled job names, each the only job of its maintenance queue. */
 export const ScheduledJobNames = {
   expireReservations: 'reservations.expire',

@@ -7,7 +7,13 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type BaseConfig, currentRequestId } from '@pingvas/common';
-import type { JobName, JobPayload, QueueName } from '@pingvas/contracts';
+import {
+  type JobName,
+  type JobPayload,
+  OUTBOX_ATTEMPTS,
+  OUTBOX_DEFAULT_ATTEMPTS,
+  type QueueName,
+} from '@pingvas/contracts';
 import { SERVICE_DATABASE, type ServiceDatabase, SqlRepository, type Tx } from '@pingvas/database';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -128,7 +134,7 @@ export class Outbox extends SqlRepository implements OnApplicationBootstrap, OnA
         try {
           await this.queue(row.queue).add(row.name, row.payload, {
             jobId: row.job_id,
-            attempts: 10,
+            attempts: OUTBOX_ATTEMPTS[row.queue as QueueName] ?? OUTBOX_DEFAULT_ATTEMPTS,
             backoff: { type: 'exponential', delay: 1000 },
             removeOnComplete: { age: 24 * 3600, count: 10_000 },
             removeOnFail: { age: 7 * 24 * 3600 },
