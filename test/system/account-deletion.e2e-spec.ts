@@ -1,6 +1,13 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { connectToSchema, eventually, TestSmtpServer, verifyEmailOf } from '@pingvas/testing';
+import {
+  connectToSchema,
+  eventually,
+  LemonSqueezyStandIn,
+  signedWebhook,
+  TestSmtpServer,
+  verifyEmailOf,
+} from '@pingvas/testing';
 import request from 'supertest';
 import { bootGenerationStack, type GenerationStack } from '../support/generation-stack';
 import { type RunningSystemWorker, startSystemWorker } from '../support/system-worker';
@@ -46,11 +53,15 @@ async function rowsNaming(schema: string, needles: string[]): Promise<string[]> 
  * Issue 17's acceptance for deletion, with every part real: user-, payment-, model-,
  * generation- and gallery-service, the GPU worker and the system worker (mail over a real SMTP
  * server). A customer with generations, gallery images, a board, an API key and an export
- * deletes the account; within 10 s nothing in any schema, file or queue names them, their
+ * and a Lemon Squeezy subscription (the stand-in) deletes the account; within 10 s nothing in any schema, file or queue names them, their
  * credentials are refused everywhere, another customer is untouched, and the address is free.
  */
+const WEBHOOK_SECRET = 'whsec-deletion-1234567890';
+const SUBSCRIPTION_ID = '9300';
+
 describe('system: deleting an account erases it from every service', () => {
   const smtp = new TestSmtpServer();
+  const lemon = new LemonSqueezyStandIn();
   let stack: GenerationStack;
   let worker: RunningSystemWorker;
   let leaving: Customer;
@@ -85,8 +96,17 @@ describe('system: deleting an account erases it from every service', () => {
   ];
 
   beforeAll(async () => {
-    stack = await bootGenerationStack({ gallery: true });
-    await smtp.start();
+    await Promise.all([smtp.start(), lemon.start()]);
+    stack = await bootGenerationStack({
+      gallery: true,
+      paymentEnv: {
+        LEMONSQUEEZY_API_URL: lemon.url,
+        LEMONSQUEEZY_API_KEY: 'ls-test-key',
+        LEMONSQUEEZY_STORE_ID: '42',
+        LEMONSQUEEZY_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        LEMONSQUEEZY_VARIANTS: JSON.stringify({ pro: '1002' }),
+      },
+    });
     worker = await startSystemWorker({
       namespace: stack.namespace,
       storageDir: stack.storageDir,
@@ -105,6 +125,19 @@ describe('system: deleting an account erases it from every service', () => {
         .send({ name: 'script' })
         .expect(201)
     ).body.secret as string;
+
+    // A Pro subscription, known to Lemon Squeezy and (by its webhook) to payment-service.
+    const attributes = lemon.addSubscription(SUBSCRIPTION_ID, { variant_id: 1002 });
+    const signed = signedWebhook(WEBHOOK_SECRET, {
+      meta: { event_name: 'subscription_created', custom_data: { user_id: leaving.userId } },
+      data: { type: 'subscriptions', id: SUBSCRIPTION_ID, attributes },
+    });
+    await request(stack.payment.url)
+      .post('/api/v1/webhooks/lemonsqueezy')
+      .set('Content-Type', 'application/json')
+      .set('X-Signature', signed.signature)
+      .send(signed.body)
+      .expect(200);
 
     await generateOneImage(leaving, '바닷가의 등대');
     await generateOneImage(staying, 'a lighthouse by the sea');
@@ -129,7 +162,7 @@ describe('system: deleting an account erases it from every service', () => {
     await worker?.stop();
     await worker?.schema.drop();
     await stack?.stop();
-    await smtp.stop();
+    await Promise.all([smtp.stop(), lemon.stop()]);
   });
 
   it('holds the leaving customer everywhere before the deletion (the checks below can fail)', async () => {
@@ -192,6 +225,8 @@ describe('system: deleting an account erases it from every service', () => {
       10_000,
     );
     expect(goodbye.text.length).toBeGreaterThan(0);
+    // The subscription was cancelled at Lemon Squeezy, once.
+    expect(lemon.requestsFor(SUBSCRIPTION_ID).map((r) => r.method)).toEqual(['DELETE']);
   });
 
   it('keeps the other customer whole and lets the address sign up again', async () => {
