@@ -1,6 +1,7 @@
 import {
   ERASURE_SERVICES,
   erasureQueue,
+  QueueNames,
   REFRESH_COOKIE,
   UserDeletedJobName,
   userDeletedJobId,
@@ -153,6 +154,14 @@ describe('user-service: deleting the account', () => {
     }
     const farewell = await awaitMail(svc, account.email, 'account-deleted');
     expect(farewell).toMatchObject({ to: account.email, locale: 'ko', data: {} });
+    // A mail job holds its address: Redis keeps it an hour once sent, not a day.
+    const mailQueue = queue(QueueNames.systemEmail);
+    try {
+      const job = await mailQueue.getJob(farewell.messageId);
+      expect(job?.opts.removeOnComplete).toMatchObject({ age: 3600 });
+    } finally {
+      await mailQueue.close();
+    }
 
     const again = await signup(newAccount({ email: account.email }));
     expect(again.user.id).not.toBe(userId);

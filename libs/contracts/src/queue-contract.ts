@@ -60,16 +60,36 @@ export const QUEUE_JOB_NAMES: { readonly [Q in QueueName]: readonly JobName<Q>[]
   'gen-free': ['generate'],
 };
 
-/** Attempts of a job the outbox writes, when not OUTBOX_DEFAULT_ATTEMPTS (BullMQ backoff: 1 s doubling). */
-export const OUTBOX_DEFAULT_ATTEMPTS = 10;
-export const OUTBOX_ATTEMPTS: Partial<Record<QueueName, number>> = {
-  // An erasure must outlast an outage of a dependency (Lemon Squeezy for payment's): 20
-  // attempts back off for about 12 days, within the month PIPA and the GDPR allow.
-  'payment-erasure': 20,
-  'generation-erasure': 20,
-  'gallery-erasure': 20,
-  'system-erasure': 20,
+/** How the outbox queues a job, where a queue needs other than the defaults below. */
+export interface OutboxJobPolicy {
+  /** Attempts before BullMQ gives the job up (backoff: 1 s, doubling). */
+  attempts: number;
+  /** How long a completed job stays in Redis (it holds the payload). */
+  keepCompletedSeconds: number;
+}
+
+export const OUTBOX_DEFAULT_POLICY: OutboxJobPolicy = {
+  attempts: 10, // about 17 minutes of backoff
+  keepCompletedSeconds: 24 * 3600,
 };
+
+// An erasure must outlast an outage of what it depends on (Lemon Squeezy for payment's): 20
+// attempts back off for about 12 days, within the month PIPA and the GDPR allow.
+const ERASURE_POLICY: Partial<OutboxJobPolicy> = { attempts: 20 };
+
+export const OUTBOX_POLICIES: Partial<Record<QueueName, Partial<OutboxJobPolicy>>> = {
+  // A sent mail holds its address: an hour in Redis is enough to look at it, and the system
+  // worker's send-once record (no address) guards against a second send after that.
+  'system-email': { keepCompletedSeconds: 3600 },
+  'payment-erasure': ERASURE_POLICY,
+  'generation-erasure': ERASURE_POLICY,
+  'gallery-erasure': ERASURE_POLICY,
+  'system-erasure': ERASURE_POLICY,
+};
+
+export function outboxPolicyOf(queue: string): OutboxJobPolicy {
+  return { ...OUTBOX_DEFAULT_POLICY, ...OUTBOX_POLICIES[queue as QueueName] };
+}
 
 /** Scheduled job names, each the only job of its maintenance queue. */
 export const ScheduledJobNames = {

@@ -7,13 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type BaseConfig, currentRequestId } from '@pingvas/common';
-import {
-  type JobName,
-  type JobPayload,
-  OUTBOX_ATTEMPTS,
-  OUTBOX_DEFAULT_ATTEMPTS,
-  type QueueName,
-} from '@pingvas/contracts';
+import { type JobName, type JobPayload, outboxPolicyOf, type QueueName } from '@pingvas/contracts';
 import { SERVICE_DATABASE, type ServiceDatabase, SqlRepository, type Tx } from '@pingvas/database';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -131,12 +125,13 @@ export class Outbox extends SqlRepository implements OnApplicationBootstrap, OnA
       );
       let published = 0;
       for (const row of rows) {
+        const policy = outboxPolicyOf(row.queue);
         try {
           await this.queue(row.queue).add(row.name, row.payload, {
             jobId: row.job_id,
-            attempts: OUTBOX_ATTEMPTS[row.queue as QueueName] ?? OUTBOX_DEFAULT_ATTEMPTS,
+            attempts: policy.attempts,
             backoff: { type: 'exponential', delay: 1000 },
-            removeOnComplete: { age: 24 * 3600, count: 10_000 },
+            removeOnComplete: { age: policy.keepCompletedSeconds, count: 10_000 },
             removeOnFail: { age: 7 * 24 * 3600 },
           });
           await this.modify(
