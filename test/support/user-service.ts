@@ -1,6 +1,9 @@
 import type { Env } from '@pingvas/common';
 import {
   bootOnTestSchema,
+  connectToSchema,
+  type SchemaSql,
+  uniqueName,
   type ServiceOnSchema,
   type ServiceRecipe,
   type SigningKeyFixture,
@@ -81,4 +84,50 @@ export async function signUp(usersUrl: string, email?: string): Promise<Customer
     .expect(201);
   const session = res.body as Session;
   return { session, userId: session.user.id, token: session.accessToken };
+}
+
+/** One user-service for a test file: booted before its tests, stopped (schema dropped) after. */
+export interface UserServiceTestbed {
+  /** The running service (set once `beforeAll` ran). */
+  readonly svc: UserServiceUnderTest;
+  /** SQL on the service's schema. */
+  sql: SchemaSql;
+  http(): ReturnType<typeof request>;
+  /** Signs `body` (a fresh account by default) up; resolves with the session. */
+  signup(body?: object): Promise<Session>;
+}
+
+/**
+ * Registers the `beforeAll`/`afterAll` of a user-service on its own namespace and schema, with
+ * sign-up and login limits out of the way unless `extra` sets them.
+ */
+export function userServiceTestbed(extra: Env = {}): UserServiceTestbed {
+  let svc: UserServiceUnderTest | undefined;
+  let db: { sql: SchemaSql; end(): Promise<void> } | undefined;
+  const running = () => {
+    if (!svc) throw new Error('user-service is not booted yet (use it inside a test)');
+    return svc;
+  };
+  beforeAll(async () => {
+    svc = await bootUserService(uniqueName('t'), { AUTH_RATE_LIMIT_PER_MINUTE: '10000', ...extra });
+    db = await connectToSchema(svc.schema.schema);
+  });
+  afterAll(async () => {
+    await db?.end();
+    await svc?.stop();
+  });
+  const bed: UserServiceTestbed = {
+    get svc() {
+      return running();
+    },
+    sql: <T = Record<string, unknown>>(text: string, params?: unknown[]) => {
+      if (!db) throw new Error('user-service is not booted yet (use it inside a test)');
+      return db.sql<T>(text, params);
+    },
+    http: () => request(running().url),
+    async signup(body = newAccount()) {
+      return (await bed.http().post('/api/v1/auth/signup').send(body).expect(201)).body as Session;
+    },
+  };
+  return bed;
 }

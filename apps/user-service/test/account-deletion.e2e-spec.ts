@@ -6,58 +6,31 @@ import {
   UserDeletedJobName,
   userDeletedJobId,
 } from '@pingvas/contracts';
-import {
-  awaitMail,
-  connectToSchema,
-  eventually,
-  type SchemaSql,
-  TEST_REDIS_URL,
-  uniqueName,
-  verifyEmailOf,
-} from '@pingvas/testing';
+import { awaitMail, eventually, TEST_REDIS_URL, verifyEmailOf } from '@pingvas/testing';
 import { Queue } from 'bullmq';
-import request from 'supertest';
-import {
-  bootUserService,
-  newAccount,
-  type Session,
-  type UserServiceUnderTest,
-} from '../../../test/support/user-service';
+import { newAccount, type Session, userServiceTestbed } from '../../../test/support/user-service';
 
 describe('user-service: deleting the account', () => {
-  let svc: UserServiceUnderTest;
-  let db: { sql: SchemaSql; end(): Promise<void> };
-  const http = () => request(svc.url);
+  const bed = userServiceTestbed();
+  const http = bed.http;
   const bearer = { type: 'bearer' } as const;
 
-  async function signup(body = newAccount()): Promise<Session> {
-    return (await http().post('/api/v1/auth/signup').send(body).expect(201)).body as Session;
-  }
+  const signup = bed.signup;
 
   function queue(name: string): Queue {
     const q = new Queue(name, {
-      prefix: svc.namespace,
+      prefix: bed.svc.namespace,
       connection: { url: TEST_REDIS_URL } as never,
     });
     q.on('error', () => undefined);
     return q;
   }
 
-  beforeAll(async () => {
-    svc = await bootUserService(uniqueName('t'), { AUTH_RATE_LIMIT_PER_MINUTE: '10000' });
-    db = await connectToSchema(svc.schema.schema);
-  });
-
-  afterAll(async () => {
-    await db?.end();
-    await svc?.stop();
-  });
-
   it('closes every credential at once, erases the rows, tells every service, and frees the address', async () => {
     const account = newAccount();
     const session = await signup(account);
     const userId = session.user.id;
-    await verifyEmailOf(svc.url, svc, account.email);
+    await verifyEmailOf(bed.svc.url, bed.svc, account.email);
     const key = (
       await http()
         .post('/api/v1/api-keys')
@@ -81,7 +54,7 @@ describe('user-service: deleting the account', () => {
     // Every outbox row of the account so far has gone out.
     await eventually(
       async () =>
-        (await db.sql(`SELECT 1 FROM "outbox_user" WHERE "published_at" IS NULL`)).length === 0
+        (await bed.sql(`SELECT 1 FROM "outbox_user" WHERE "published_at" IS NULL`)).length === 0
           ? true
           : undefined,
       10_000,
@@ -115,15 +88,15 @@ describe('user-service: deleting the account', () => {
     for (const table of ['refresh_tokens', 'api_keys', 'email_tokens', 'exports']) {
       expect({
         table,
-        rows: await db.sql(`SELECT 1 FROM "${table}" WHERE "user_id" = $1`, [userId]),
+        rows: await bed.sql(`SELECT 1 FROM "${table}" WHERE "user_id" = $1`, [userId]),
       }).toEqual({ table, rows: [] });
     }
-    expect(await db.sql(`SELECT 1 FROM "users" WHERE "id" = $1`, [userId])).toEqual([]);
+    expect(await bed.sql(`SELECT 1 FROM "users" WHERE "id" = $1`, [userId])).toEqual([]);
     // Once relayed, the outbox rows the deletion wrote go too: no row names the user.
     await eventually(
       async () =>
         (
-          await db.sql(
+          await bed.sql(
             `SELECT 1 FROM "outbox_user"
               WHERE "payload"::text LIKE '%' || $1 || '%' OR "payload"::text LIKE '%' || $2 || '%'`,
             [userId, account.email],
@@ -152,7 +125,7 @@ describe('user-service: deleting the account', () => {
         await q.close();
       }
     }
-    const farewell = await awaitMail(svc, account.email, 'account-deleted');
+    const farewell = await awaitMail(bed.svc, account.email, 'account-deleted');
     expect(farewell).toMatchObject({ to: account.email, locale: 'ko', data: {} });
     // A mail job holds its address: Redis keeps it an hour once sent, not a day.
     const mailQueue = queue(QueueNames.systemEmail);

@@ -1,41 +1,15 @@
-import {
-  awaitMail,
-  connectToSchema,
-  mailsTo,
-  type SchemaSql,
-  tokenOfLink,
-  uniqueName,
-} from '@pingvas/testing';
-import request from 'supertest';
-import {
-  bootUserService,
-  newAccount,
-  type Session,
-  type UserServiceUnderTest,
-} from '../../../test/support/user-service';
+import { awaitMail, mailsTo, tokenOfLink } from '@pingvas/testing';
+import { newAccount, type Session, userServiceTestbed } from '../../../test/support/user-service';
 
 describe('user-service: changing the email address', () => {
-  let svc: UserServiceUnderTest;
-  let db: { sql: SchemaSql; end(): Promise<void> };
-  const http = () => request(svc.url);
+  const bed = userServiceTestbed();
+  const http = bed.http;
   const bearer = { type: 'bearer' } as const;
 
-  async function signup(body = newAccount()): Promise<Session> {
-    return (await http().post('/api/v1/auth/signup').send(body).expect(201)).body as Session;
-  }
+  const signup = bed.signup;
 
   const change = (session: Session, body: object) =>
     http().patch('/api/v1/users/me/email').auth(session.accessToken, bearer).send(body);
-
-  beforeAll(async () => {
-    svc = await bootUserService(uniqueName('t'), { AUTH_RATE_LIMIT_PER_MINUTE: '10000' });
-    db = await connectToSchema(svc.schema.schema);
-  });
-
-  afterAll(async () => {
-    await db?.end();
-    await svc?.stop();
-  });
 
   it('mails the new address, changes on its link, and tells the old address', async () => {
     const account = newAccount();
@@ -53,7 +27,7 @@ describe('user-service: changing the email address', () => {
       .expect(200);
     expect(pending.body).toMatchObject({ email: account.email, pendingEmail: newEmail });
 
-    const mail = await awaitMail(svc, newEmail, 'email-change-verify');
+    const mail = await awaitMail(bed.svc, newEmail, 'email-change-verify');
     expect(mail).toMatchObject({ to: newEmail, data: { newEmail, expiresHours: 24 } });
     expect(mail.data.link).toMatch(/^http:\/\/localhost:8080\/verify-email\?token=[\w-]{43}$/);
     // Nothing changed yet: the old address still signs in.
@@ -68,7 +42,7 @@ describe('user-service: changing the email address', () => {
     const me = await http().get('/api/v1/users/me').auth(session.accessToken, bearer).expect(200);
     expect(me.body).toMatchObject({ email: newEmail, emailVerified: true, pendingEmail: null });
 
-    const notice = await awaitMail(svc, account.email, 'email-changed');
+    const notice = await awaitMail(bed.svc, account.email, 'email-changed');
     expect(notice).toMatchObject({ to: account.email, data: { newEmail } });
     await http()
       .post('/api/v1/auth/login')
@@ -90,7 +64,7 @@ describe('user-service: changing the email address', () => {
     const res = await change(session, { email: newEmail, password: 'not my password' }).expect(403);
     expect(res.body.code).toBe('WRONG_PASSWORD');
     await new Promise((r) => setTimeout(r, 200));
-    expect(await mailsTo(svc, newEmail)).toEqual([]);
+    expect(await mailsTo(bed.svc, newEmail)).toEqual([]);
   });
 
   it('refuses an address another account holds with 409 EMAIL_TAKEN', async () => {
@@ -109,7 +83,7 @@ describe('user-service: changing the email address', () => {
     const session = await signup(account);
     const wanted = newAccount();
     await change(session, { email: wanted.email, password: account.password }).expect(202);
-    const mail = await awaitMail(svc, wanted.email, 'email-change-verify');
+    const mail = await awaitMail(bed.svc, wanted.email, 'email-change-verify');
     await signup(wanted);
     const res = await http()
       .post('/api/v1/auth/email/verify')
@@ -126,9 +100,9 @@ describe('user-service: changing the email address', () => {
     const first = newAccount().email;
     const second = newAccount().email;
     await change(session, { email: first, password: account.password }).expect(202);
-    const firstMail = await awaitMail(svc, first, 'email-change-verify');
+    const firstMail = await awaitMail(bed.svc, first, 'email-change-verify');
     await change(session, { email: second, password: account.password }).expect(202);
-    const secondMail = await awaitMail(svc, second, 'email-change-verify');
+    const secondMail = await awaitMail(bed.svc, second, 'email-change-verify');
     const me = await http().get('/api/v1/users/me').auth(session.accessToken, bearer).expect(200);
     expect(me.body.pendingEmail).toBe(second);
 
@@ -138,7 +112,7 @@ describe('user-service: changing the email address', () => {
       .expect(400);
     expect(old.body.code).toBe('TOKEN_INVALID');
 
-    await db.sql(
+    await bed.sql(
       `UPDATE "email_tokens" SET "expires_at" = now() - interval '1 second'
         WHERE "user_id" = $1 AND "purpose" = 'email-change'`,
       [session.user.id],

@@ -1,50 +1,20 @@
-import {
-  awaitMail,
-  connectToSchema,
-  mailsTo,
-  type SchemaSql,
-  tokenOfLink,
-  uniqueName,
-  verifyEmailOf,
-} from '@pingvas/testing';
-import request from 'supertest';
-import {
-  bootUserService,
-  newAccount,
-  type Session,
-  type UserServiceUnderTest,
-} from '../../../test/support/user-service';
+import { awaitMail, mailsTo, tokenOfLink, verifyEmailOf } from '@pingvas/testing';
+import { newAccount, userServiceTestbed } from '../../../test/support/user-service';
+
+const WEB = 'https://app.pingvas.test';
 
 describe('user-service: email verification', () => {
-  let svc: UserServiceUnderTest;
-  let db: { sql: SchemaSql; end(): Promise<void> };
-  const http = () => request(svc.url);
+  const bed = userServiceTestbed({ PUBLIC_WEB_URL: `${WEB}/` });
+  const http = bed.http;
   const bearer = { type: 'bearer' } as const;
-  const WEB = 'https://app.pingvas.test';
-
-  async function signup(body: object = newAccount()): Promise<Session> {
-    return (await http().post('/api/v1/auth/signup').send(body).expect(201)).body as Session;
-  }
-
-  beforeAll(async () => {
-    svc = await bootUserService(uniqueName('t'), {
-      AUTH_RATE_LIMIT_PER_MINUTE: '10000',
-      PUBLIC_WEB_URL: `${WEB}/`,
-    });
-    db = await connectToSchema(svc.schema.schema);
-  });
-
-  afterAll(async () => {
-    await db?.end();
-    await svc?.stop();
-  });
+  const signup = bed.signup;
 
   it('mails a link on sign-up that verifies the address once; API keys need it', async () => {
     const account = newAccount();
     const session = await signup({ ...account, locale: 'en' });
     expect(session.user).toMatchObject({ emailVerified: false, locale: 'en' });
 
-    const mail = await awaitMail(svc, account.email, 'email-verify');
+    const mail = await awaitMail(bed.svc, account.email, 'email-verify');
     expect(mail).toMatchObject({
       to: account.email,
       locale: 'en',
@@ -79,14 +49,14 @@ describe('user-service: email verification', () => {
   it('mails in Korean by default', async () => {
     const account = newAccount();
     await signup(account);
-    expect((await awaitMail(svc, account.email, 'email-verify')).locale).toBe('ko');
+    expect((await awaitMail(bed.svc, account.email, 'email-verify')).locale).toBe('ko');
   });
 
   it('refuses an expired token with TOKEN_EXPIRED and leaves the address unverified', async () => {
     const account = newAccount();
     const session = await signup(account);
-    const token = tokenOfLink((await awaitMail(svc, account.email, 'email-verify')).data.link);
-    await db.sql(
+    const token = tokenOfLink((await awaitMail(bed.svc, account.email, 'email-verify')).data.link);
+    await bed.sql(
       `UPDATE "email_tokens" SET "expires_at" = now() - interval '1 second' WHERE "user_id" = $1`,
       [session.user.id],
     );
@@ -112,7 +82,7 @@ describe('user-service: email verification', () => {
     const account = newAccount();
     const session = await signup(account);
     await http().post('/api/v1/auth/password/forgot').send({ email: account.email }).expect(202);
-    const reset = await awaitMail(svc, account.email, 'password-reset');
+    const reset = await awaitMail(bed.svc, account.email, 'password-reset');
     const res = await http()
       .post('/api/v1/auth/email/verify')
       .send({ token: tokenOfLink(reset.data.link) })
@@ -125,14 +95,14 @@ describe('user-service: email verification', () => {
   it('resends a new link, after which the older one no longer works', async () => {
     const account = newAccount();
     const session = await signup(account);
-    const first = await awaitMail(svc, account.email, 'email-verify');
+    const first = await awaitMail(bed.svc, account.email, 'email-verify');
     await http().post('/api/v1/auth/email/verify/resend').expect(401);
     const resent = await http()
       .post('/api/v1/auth/email/verify/resend')
       .auth(session.accessToken, bearer)
       .expect(202);
     expect(resent.body).toEqual({});
-    const second = await awaitMail(svc, account.email, 'email-verify', { after: 1 });
+    const second = await awaitMail(bed.svc, account.email, 'email-verify', { after: 1 });
     expect(second.data.link).not.toBe(first.data.link);
     expect(second.messageId).not.toBe(first.messageId);
 
@@ -151,13 +121,13 @@ describe('user-service: email verification', () => {
       .auth(session.accessToken, bearer)
       .expect(409);
     expect(again.body.code).toBe('EMAIL_ALREADY_VERIFIED');
-    expect(await mailsTo(svc, account.email, 'email-verify')).toHaveLength(2);
+    expect(await mailsTo(bed.svc, account.email, 'email-verify')).toHaveLength(2);
   });
 
   it('verifies through the test helper the way a user does', async () => {
     const account = newAccount();
     const session = await signup(account);
-    await verifyEmailOf(svc.url, svc, account.email);
+    await verifyEmailOf(bed.svc.url, bed.svc, account.email);
     const me = await http().get('/api/v1/users/me').auth(session.accessToken, bearer).expect(200);
     expect(me.body.emailVerified).toBe(true);
   });

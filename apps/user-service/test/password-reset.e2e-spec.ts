@@ -1,12 +1,4 @@
-import {
-  awaitMail,
-  connectToSchema,
-  mailsTo,
-  type SchemaSql,
-  TEST_DATABASE_URL,
-  tokenOfLink,
-  uniqueName,
-} from '@pingvas/testing';
+import { awaitMail, mailsTo, TEST_DATABASE_URL, tokenOfLink, uniqueName } from '@pingvas/testing';
 import { Client } from 'pg';
 import request from 'supertest';
 import {
@@ -14,37 +6,25 @@ import {
   newAccount,
   type Session,
   type UserServiceUnderTest,
+  userServiceTestbed,
 } from '../../../test/support/user-service';
 
 const NEW_PASSWORD = 'a brand new passphrase';
 
 describe('user-service: forgotten passwords', () => {
-  let svc: UserServiceUnderTest;
-  let db: { sql: SchemaSql; end(): Promise<void> };
-  const http = () => request(svc.url);
+  const bed = userServiceTestbed();
+  const http = bed.http;
   const bearer = { type: 'bearer' } as const;
 
-  async function signup(body = newAccount()): Promise<Session> {
-    return (await http().post('/api/v1/auth/signup').send(body).expect(201)).body as Session;
-  }
+  const signup = bed.signup;
 
   async function resetLink(email: string, after = 0): Promise<string> {
     await http().post('/api/v1/auth/password/forgot').send({ email }).expect(202);
-    const mail = await awaitMail(svc, email, 'password-reset', { after });
+    const mail = await awaitMail(bed.svc, email, 'password-reset', { after });
     expect(mail.data.expiresMinutes).toBe(60);
     expect(mail.data.link).toMatch(/^http:\/\/localhost:8080\/reset-password\?token=[\w-]{43}$/);
     return tokenOfLink(mail.data.link);
   }
-
-  beforeAll(async () => {
-    svc = await bootUserService(uniqueName('t'), { AUTH_RATE_LIMIT_PER_MINUTE: '10000' });
-    db = await connectToSchema(svc.schema.schema);
-  });
-
-  afterAll(async () => {
-    await db?.end();
-    await svc?.stop();
-  });
 
   it('answers a known and an unknown address alike, and mails only the known one', async () => {
     const account = newAccount();
@@ -68,11 +48,11 @@ describe('user-service: forgotten passwords', () => {
     expect(shape(answers[1])).toEqual(shape(answers[0]));
     expect(answers[0].body).toEqual({});
 
-    await awaitMail(svc, account.email, 'password-reset');
+    await awaitMail(bed.svc, account.email, 'password-reset');
     // The unknown address's work ran as soon as the known one's: nothing was queued for it.
     await new Promise((r) => setTimeout(r, 300));
-    expect(await mailsTo(svc, unknown)).toEqual([]);
-    expect(await mailsTo(svc, account.email, 'password-reset')).toHaveLength(1);
+    expect(await mailsTo(bed.svc, unknown)).toEqual([]);
+    expect(await mailsTo(bed.svc, account.email, 'password-reset')).toHaveLength(1);
   });
 
   it('answers before any work on the account: with its tokens table locked, still 202', async () => {
@@ -80,7 +60,7 @@ describe('user-service: forgotten passwords', () => {
     await signup(account);
     const locker = new Client({
       connectionString: TEST_DATABASE_URL,
-      options: `-c search_path=${svc.schema.schema}`,
+      options: `-c search_path=${bed.svc.schema.schema}`,
     });
     await locker.connect();
     try {
@@ -88,12 +68,12 @@ describe('user-service: forgotten passwords', () => {
       await locker.query('LOCK TABLE "email_tokens" IN ACCESS EXCLUSIVE MODE');
       await http().post('/api/v1/auth/password/forgot').send({ email: account.email }).expect(202);
       // The reset link cannot have been written while the lock is held.
-      expect(await mailsTo(svc, account.email, 'password-reset')).toEqual([]);
+      expect(await mailsTo(bed.svc, account.email, 'password-reset')).toEqual([]);
       await locker.query('COMMIT');
     } finally {
       await locker.end();
     }
-    await awaitMail(svc, account.email, 'password-reset');
+    await awaitMail(bed.svc, account.email, 'password-reset');
   });
 
   it('sets the new password once, signs every session out, and mails a notice', async () => {
@@ -137,7 +117,7 @@ describe('user-service: forgotten passwords', () => {
       .send({ token, password: 'yet another passphrase' })
       .expect(400);
     expect(again.body.code).toBe('TOKEN_INVALID');
-    const notice = await awaitMail(svc, account.email, 'password-changed');
+    const notice = await awaitMail(bed.svc, account.email, 'password-changed');
     expect(notice).toMatchObject({ to: account.email, locale: 'ko', data: {} });
   });
 
@@ -167,7 +147,7 @@ describe('user-service: forgotten passwords', () => {
       .expect(400);
     expect(older.body.code).toBe('TOKEN_INVALID');
 
-    await db.sql(
+    await bed.sql(
       `UPDATE "email_tokens" SET "expires_at" = now() - interval '1 second'
         WHERE "user_id" = $1 AND "purpose" = 'password-reset'`,
       [session.user.id],
@@ -186,7 +166,7 @@ describe('user-service: forgotten passwords', () => {
   it('does not take a verification token as a reset token', async () => {
     const account = newAccount();
     await signup(account);
-    const verify = await awaitMail(svc, account.email, 'email-verify');
+    const verify = await awaitMail(bed.svc, account.email, 'email-verify');
     const res = await http()
       .post('/api/v1/auth/password/reset')
       .send({ token: tokenOfLink(verify.data.link), password: NEW_PASSWORD })
