@@ -1,5 +1,5 @@
 import { ConfigError, type Env, envInt, envUrl, loadServiceConfig } from '@pingvas/common';
-import { EXPORT_LINK_TTL_HOURS, SYSTEM_WORKER } from '@pingvas/contracts';
+import { EXPORT_LINK_TTL_HOURS, EXPORT_PAGE_MAX, SYSTEM_WORKER } from '@pingvas/contracts';
 import { loadStorageConfig } from '@pingvas/storage';
 import { z } from 'zod';
 
@@ -12,7 +12,7 @@ const systemWorkerEnv = {
   /** The sender of every mail (an address SES has verified in prod). */
   MAIL_FROM: z.string().min(3).default('Pingvas <no-reply@pingvas.local>'),
   /** Rows asked for per page of an export's RPC reads. */
-  EXPORT_PAGE_SIZE: envInt(1, 1000).default(200),
+  EXPORT_PAGE_SIZE: envInt(1, EXPORT_PAGE_MAX).default(200),
   /** How long an export zip stays in the blob store: its link's 24 h, and an hour's grace. */
   EXPORT_RETENTION_MS: envInt(60_000, 30 * 86_400_000).default(
     (EXPORT_LINK_TTL_HOURS + 1) * 3_600_000,

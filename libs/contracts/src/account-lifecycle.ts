@@ -92,6 +92,10 @@ export const UserDeletedJobName = 'user.deleted' as const;
 /** One `user.deleted` job per user and queue (BullMQ ids may not contain ':'). */
 export const userDeletedJobId = (userId: string) => `user-deleted-${userId}`;
 
+/** Rows an export RPC answers per page: `limit` may ask up to the max. */
+export const EXPORT_PAGE_DEFAULT = 100;
+export const EXPORT_PAGE_MAX = 500;
+
 /** Paged reads for the export (RPC): up to `limit` rows after `cursor`. */
 export interface ExportPageRequest {
   userId: string;

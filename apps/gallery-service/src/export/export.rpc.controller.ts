@@ -2,30 +2,15 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import {
   type ApiView,
+  EXPORT_PAGE_DEFAULT,
   type ExportPage,
   type ImageExportItem,
   RpcPatterns,
 } from '@pingvas/contracts';
+import { ExportPageDto } from '@pingvas/common';
 import { RpcPayload } from '@pingvas/messaging';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { BoardsService } from '../boards/boards.service';
-import { EXPORT_PAGE_DEFAULT, EXPORT_PAGE_MAX, ImagesService } from '../images/images.service';
-
-class ExportPageDto {
-  @IsUUID()
-  userId!: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(EXPORT_PAGE_MAX)
-  limit?: number;
-}
+import { ImagesService } from '../images/images.service';
 
 /** For the system worker's data export: the owner's images (with their files) and boards. */
 @Controller()

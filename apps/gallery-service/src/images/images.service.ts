@@ -1,3 +1,4 @@
+import { EXPORT_PAGE_DEFAULT } from '@pingvas/contracts';
 import { Injectable } from '@nestjs/common';
 import { AppError, decodeKeysetCursor, encodeKeysetCursor } from '@pingvas/common';
 import type { ApiView, ImageExportItem } from '@pingvas/contracts';
@@ -33,8 +34,6 @@ export interface ImagePage {
 }
 
 /** The most rows one export page holds, and the default. */
-export const EXPORT_PAGE_MAX = 500;
-export const EXPORT_PAGE_DEFAULT = 100;
 
 export function filtersOf(query: ImageFiltersDto): ImageFilters {
   return {

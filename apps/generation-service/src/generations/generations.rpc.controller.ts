@@ -1,25 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { type ApiView, type ExportPage, RpcPatterns } from '@pingvas/contracts';
+import { ExportPageDto } from '@pingvas/common';
 import { RpcPayload } from '@pingvas/messaging';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { EXPORT_PAGE_MAX, GenerationViews } from './reads/generation-views';
-
-class ExportPageDto {
-  @IsUUID()
-  userId!: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(EXPORT_PAGE_MAX)
-  limit?: number;
-}
+import { GenerationViews } from './reads/generation-views';
 
 /** For the system worker's data export: every generation, as its owner's API shows it. */
 @Controller()

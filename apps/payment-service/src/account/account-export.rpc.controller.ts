@@ -1,6 +1,12 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { type AccountExport, type ApiView, type ExportPage, RpcPatterns } from '@pingvas/contracts';
+import {
+  type AccountExport,
+  type ApiView,
+  EXPORT_PAGE_MAX,
+  type ExportPage,
+  RpcPatterns,
+} from '@pingvas/contracts';
 import { RpcPayload } from '@pingvas/messaging';
 import { IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { SubscriptionService } from '../billing/subscription.service';
@@ -24,7 +30,7 @@ class LedgerExportDto {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(500)
+  @Max(EXPORT_PAGE_MAX)
   limit?: number;
 }
 

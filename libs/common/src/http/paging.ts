@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { EXPORT_PAGE_MAX, type ExportPageRequest } from '@pingvas/contracts';
 import { Type } from 'class-transformer';
 import {
   IsInt,
@@ -47,4 +48,24 @@ export class UuidParam {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
+}
+
+/**
+ * An export RPC's request (`ExportPageRequest`): whose rows, after which cursor (the previous
+ * page's `nextCursor`, in the answering service's own format), how many.
+ */
+export class ExportPageDto implements ExportPageRequest {
+  @IsUUID()
+  userId!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(EXPORT_PAGE_MAX)
+  limit?: number;
 }

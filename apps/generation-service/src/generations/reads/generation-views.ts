@@ -1,3 +1,4 @@
+import { EXPORT_PAGE_DEFAULT } from '@pingvas/contracts';
 import { Injectable } from '@nestjs/common';
 import { AppError, decodeKeysetCursor, encodeKeysetCursor } from '@pingvas/common';
 import type { GenerationParams, GenerationStatus } from '@pingvas/contracts';
@@ -28,8 +29,6 @@ export interface GenerationView {
 }
 
 /** The most generations one export page holds (and the default). */
-export const EXPORT_PAGE_MAX = 500;
-export const EXPORT_PAGE_DEFAULT = 100;
 
 /**
  * What a client sees of its generations: one, a page of them, and the view the events and the
