@@ -1,4 +1,5 @@
 export * from './account-lifecycle';
+export * from './catalogue-changes';
 export * from './errors';
 export * from './generation';
 export * from './model-package';
