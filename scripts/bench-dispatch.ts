@@ -87,6 +87,8 @@ async function main(): Promise<void> {
   for (const name of names) ports[name] = await sparePort();
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
+    // e.g. BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles every process.
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     APP_ENV: 'test',
     LOG_LEVEL: 'warn',
     DATABASE_URL,

@@ -11,6 +11,11 @@ const generationEnv = {
   GENERATION_SWEEP_INTERVAL_MS: envInt(100, 3_600_000).default(30_000),
   /** A queued or running generation younger than this is never judged lost. */
   GENERATION_SWEEP_GRACE_MS: envInt(0, 3_600_000).default(60_000),
+  /**
+   * Longest a user's plan or a resolved model is kept without asking again (0: never kept).
+   * Changes announced by payment-service and model-service apply at once; this bounds the rest.
+   */
+  CATALOGUE_CACHE_TTL_MS: envInt(0, 3_600_000).default(30_000),
   /** Longest an SSE stream stays open (a client reconnects and gets the current state). */
   SSE_MAX_MS: envInt(1000, 3_600_000).default(15 * 60_000),
 };
@@ -24,6 +29,7 @@ export function loadGenerationServiceConfig(env: Env) {
       sweepIntervalMs: e.GENERATION_SWEEP_INTERVAL_MS,
       sweepGraceMs: e.GENERATION_SWEEP_GRACE_MS,
       sseMaxMs: e.SSE_MAX_MS,
+      catalogueCacheTtlMs: e.CATALOGUE_CACHE_TTL_MS,
     },
     /** The blob store the worker writes PNGs to: read to adopt a lost job's finished images. */
     storage: loadStorageConfig(name, env),

@@ -5,6 +5,7 @@ import { erasureQueue, QueueNames } from '@pingvas/contracts';
 import { DatabaseModule } from '@pingvas/database';
 import { blobStorageProvider } from '@pingvas/storage';
 import {
+  CatalogueChanges,
   createSystemController,
   GENERATION_CHANNEL_PROVIDERS,
   MessagingModule,
@@ -31,6 +32,7 @@ import { GenerationOutcomes } from './generations/results/generation-outcomes';
 import { ResultsConsumer } from './generations/results/results.consumer';
 import { GenerationsRepository } from './generations/store/generations.repository';
 import { TIER_QUEUE_NAMES, TierQueues } from './generations/store/tier-queues';
+import { CatalogueCache } from './generations/submit/catalogue-cache';
 import { GenerationsService } from './generations/submit/generations.service';
 
 const MINUTE_MS = 60_000;
@@ -73,6 +75,8 @@ export class GenerationServiceModule {
         CreditSettlement,
         GenerationFinisher,
         GenerationCancel,
+        CatalogueChanges,
+        CatalogueCache,
         GenerationsService,
         GenerationOutcomes,
         ResultsConsumer,

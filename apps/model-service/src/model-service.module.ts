@@ -1,7 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule, PlatformModule } from '@pingvas/common';
 import { DatabaseModule } from '@pingvas/database';
-import { createSystemController, MessagingModule, RpcApiKeyVerifier } from '@pingvas/messaging';
+import {
+  CatalogueChanges,
+  createSystemController,
+  MessagingModule,
+  RpcApiKeyVerifier,
+} from '@pingvas/messaging';
 import { blobStorageProvider } from '@pingvas/storage';
 import type { ModelServiceConfig } from './config';
 import { MODEL_DATABASE } from './database';
@@ -25,6 +30,7 @@ export class ModelServiceModule {
       ],
       controllers: [createSystemController('model'), ModelsController, ModelsRpcController],
       providers: [
+        CatalogueChanges,
         ModelsService,
         ModelsRepository,
         ModelPackages,

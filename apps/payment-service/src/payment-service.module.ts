@@ -4,6 +4,7 @@ import { AuthModule, PlatformModule } from '@pingvas/common';
 import { erasureQueue, QueueNames } from '@pingvas/contracts';
 import { DatabaseModule } from '@pingvas/database';
 import {
+  CatalogueChanges,
   createSystemController,
   MessagingModule,
   Outbox,
@@ -62,6 +63,7 @@ export class PaymentServiceModule {
         WebhooksController,
       ],
       providers: [
+        CatalogueChanges,
         PaymentMetrics,
         CreditAccountsRepository,
         ReservationsRepository,

@@ -8,6 +8,7 @@ export * from './rpc-server';
 export * from './start-service';
 export * from './system.controller';
 export * from './api-key-revocations';
+export * from './catalogue-changes';
 export * from './rpc-api-key.verifier';
 export * from './rate-limit/rate-limit.guard';
 export * from './rate-limit/rate-limit.module';

@@ -98,7 +98,8 @@ function setup(...models: Model[]) {
   const repo = new InMemoryModels();
   for (const m of models) repo.rows.set(m.id, m);
   const packages = new ModelPackages(storage, { modelsDir: join(root, 'models') });
-  return { sut: new ModelsService(repo, new RpcClient(config), packages), repo };
+  const changes = { announce: async () => undefined };
+  return { sut: new ModelsService(repo, new RpcClient(config), packages, changes), repo };
 }
 
 describe('ModelsService', () => {

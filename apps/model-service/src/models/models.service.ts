@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppError, type AuthPrincipal } from '@pingvas/common';
 import {
   type ModelPackage,
@@ -8,7 +8,7 @@ import {
   type Tier,
   tierRank,
 } from '@pingvas/contracts';
-import { RpcClient } from '@pingvas/messaging';
+import { CatalogueChanges, RpcClient } from '@pingvas/messaging';
 import { isUUID } from 'class-validator';
 import type { RegisterModelDto, UpdateModelDto } from './model.dto';
 import { jobPathOf, ModelPackages } from './model-packages';
@@ -36,6 +36,7 @@ export class ModelsService {
     private readonly models: ModelsRepository,
     private readonly rpc: RpcClient,
     private readonly packages: ModelPackages,
+    @Inject(CatalogueChanges) private readonly changes: Pick<CatalogueChanges, 'announce'>,
   ) {}
 
   /**
@@ -63,6 +64,7 @@ export class ModelsService {
       minTier: dto.minTier,
     });
     if (!saved) throw new AppError('CONFLICT', `A model named ${dto.name} exists`);
+    await this.changes.announce({ kind: 'model' });
     return view(saved, true);
   }
 
@@ -115,6 +117,8 @@ export class ModelsService {
         tx,
       );
     });
+    // After the commit: generation-service's replicas drop the models they resolved.
+    await this.changes.announce({ kind: 'model' });
     const updated = await this.models.findById(id);
     if (!updated) throw new AppError('NOT_FOUND', 'No such model');
     return view(updated, true);
@@ -129,6 +133,7 @@ export class ModelsService {
         'The default model cannot be deleted; make another model the default first',
       );
     await this.models.deleteUnlessDefault(id);
+    await this.changes.announce({ kind: 'model' });
   }
 
   /** For generation-service: the model to run (the default when none is named), if this tier may. */

@@ -84,9 +84,10 @@ class InMemoryAccounts extends CreditAccountsRepository {
     return this.db.account(userId).available;
   }
 
+  /** As the conditional UPDATE: nothing moves without an account or enough available. */
   override async hold(userId: string, amount: number): Promise<Balance | undefined> {
-    const account = this.db.account(userId);
-    if (account.available < amount) return undefined;
+    const account = this.db.tables.accounts.get(userId);
+    if (!account || account.available < amount) return undefined;
     account.available -= amount;
     account.reserved += amount;
     return { ...account };
@@ -191,6 +192,7 @@ function setUp() {
     new InMemoryPlans(),
     { reservations: { ttlMinutes: 30, sweepIntervalMs: 60_000 } },
     new PaymentMetrics(registry),
+    { announce: async () => undefined },
   );
   const balanceOf = (userId: string) => {
     const { available, reserved } = db.account(userId);

@@ -6,6 +6,7 @@ import type {
   CreditsSettleResponse,
 } from '@pingvas/contracts';
 import type { Tx } from '@pingvas/database';
+import { CatalogueChanges } from '@pingvas/messaging';
 import type { PaymentServiceConfig } from '../config';
 import { PaymentMetrics } from '../payment-metrics';
 import { PlansRepository } from '../plans/plans.repository';
@@ -38,7 +39,7 @@ const SETTLED_KIND: Record<Settlement, LedgerKind> = {
  */
 @Injectable()
 export class CreditLedger {
-  /** Counts waiting for the commit of the transaction they belong to. */
+  /** Counts (and announcements) waiting for the commit of the transaction they belong to. */
   private readonly uncounted = new WeakMap<Tx, (() => void)[]>();
 
   constructor(
@@ -47,6 +48,7 @@ export class CreditLedger {
     private readonly plans: PlansRepository,
     @Inject(APP_CONFIG) private readonly config: Pick<PaymentServiceConfig, 'reservations'>,
     private readonly metrics: PaymentMetrics,
+    @Inject(CatalogueChanges) private readonly changes: Pick<CatalogueChanges, 'announce'>,
   ) {}
 
   /**
@@ -94,8 +96,10 @@ export class CreditLedger {
       );
       if (!held) return this.firstAnswer(req, tx);
 
-      await this.openAccount(req.userId, tx);
-      const moved = await this.accounts.hold(req.userId, req.amount, tx);
+      // The account is open but for a user's very first move: open it only when the hold finds none.
+      let moved = await this.accounts.hold(req.userId, req.amount, tx);
+      if (!moved && (await this.openAccount(req.userId, tx)))
+        moved = await this.accounts.hold(req.userId, req.amount, tx);
       if (!moved) {
         const account = await this.accounts.find(req.userId, tx);
         const refused: Refusal = {
@@ -172,9 +176,13 @@ export class CreditLedger {
   async setPlan(userId: string, planId: string, tx: Tx): Promise<void> {
     await this.openAccount(userId, tx);
     await this.accounts.setPlan(userId, planId, tx);
+    // generation-service keeps users' plans: every replica drops this one once it commits.
+    this.afterCommit(tx, () => void this.changes.announce({ kind: 'plan', userId }));
   }
 
   async balance(userId: string): Promise<Balance> {
+    const open = await this.accounts.find(userId);
+    if (open) return open;
     await this.openAccount(userId);
     const balance = await this.accounts.find(userId);
     if (!balance) throw new AppError('NOT_FOUND', `No credit account for ${userId}`);

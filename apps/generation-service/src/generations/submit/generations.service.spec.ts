@@ -26,6 +26,7 @@ import {
   type SubmitQueues,
   type SubmitRefusals,
   type SubmitRpc,
+  type SubmitCatalogue,
   type SubmitStore,
 } from './generations.service';
 
@@ -217,6 +218,11 @@ function setup({
   const refusals = new FakeRefusals(store);
   const metrics = new FakeMetrics();
   const lost = new FakeLostSlots();
+  // No cache here: every submission asks (catalogue-cache.spec.ts holds what the cache keeps).
+  const catalogue: SubmitCatalogue = {
+    planOf: (userId) => rpc.send('payment.plans.forUser', { userId }),
+    model: (modelId, tier) => rpc.send('model.models.resolve', { modelId, tier }),
+  };
   const sut = new GenerationsService(
     { generation: { holdMinutes: 60 } },
     store,
@@ -226,6 +232,7 @@ function setup({
     refusals,
     metrics,
     lost,
+    catalogue,
   );
   return { sut, store, rpc, queues, live, refusals, metrics, lost };
 }

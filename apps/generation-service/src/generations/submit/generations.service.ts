@@ -4,6 +4,7 @@ import { APP_CONFIG, AppError, currentRequestId } from '@pingvas/common';
 import {
   type GenerationJob,
   type GenerationStatus,
+  type PlanForUser,
   QueueNames,
   type ResolvedModel,
   RpcPatterns,
@@ -13,8 +14,13 @@ import type { GenerationServiceConfig } from '../../config';
 import { GenerationFinisher } from '../finish/generation-finisher';
 import { GenerationMetrics } from '../generation-metrics';
 import { LostGenerations } from '../reconcile/lost-generations';
-import { type GenerationRow, GenerationsRepository } from '../store/generations.repository';
+import {
+  type GenerationRow,
+  GenerationsRepository,
+  type NewGeneration,
+} from '../store/generations.repository';
 import { TierQueues } from '../store/tier-queues';
+import { CatalogueCache } from './catalogue-cache';
 import type { CreateGenerationDto } from './generation.dto';
 import { generationParams } from './generation-params';
 
@@ -32,6 +38,7 @@ export type SubmitStore = Pick<
   'transaction' | 'findByIdempotencyKey' | 'lockUser' | 'countInFlight' | 'insert' | 'markEnqueued'
 >;
 export type SubmitRpc = Pick<RpcClient, 'send'>;
+export type SubmitCatalogue = Pick<CatalogueCache, 'planOf' | 'model'>;
 export type SubmitQueues = Pick<TierQueues, 'add' | 'waitingCount'>;
 export type SubmitLive = Pick<GenerationChannel, 'announceJob' | 'publish'>;
 export type SubmitRefusals = Pick<GenerationFinisher, 'refuse'>;
@@ -46,6 +53,8 @@ export interface SubmitAnswer {
   position: number | null;
   createdAt: string;
 }
+
+type Stored = { row: GenerationRow } | { earlier: GenerationRow } | { full: number };
 
 /** The price of a job: every image pays its base and every step it runs. */
 export function generationCost(model: ResolvedModel, steps: number, count: number): number {
@@ -73,6 +82,7 @@ export class GenerationsService {
     @Inject(GenerationFinisher) private readonly finisher: SubmitRefusals,
     @Inject(GenerationMetrics) private readonly metrics: SubmitMetrics,
     @Inject(LostGenerations) private readonly lost: LostSlots,
+    @Inject(CatalogueCache) private readonly catalogue: SubmitCatalogue,
   ) {}
 
   async submit(
@@ -87,21 +97,83 @@ export class GenerationsService {
       );
       if (earlier) return this.replay(earlier, hash);
     }
-    if (body.boardId) await this.assertBoardOwned(userId, body.boardId);
-
-    const plan = await this.rpc.send(RpcPatterns.payment.plansForUser, { userId });
-    const model = await this.rpc.send(RpcPatterns.model.modelsResolve, {
-      modelId: body.modelId,
-      tier: plan.tier,
-    });
+    // The board (gallery-service) and the plan, then the model for its tier, at the same time.
+    const [{ plan, model }] = await Promise.all([
+      this.planAndModel(userId, body.modelId),
+      body.boardId ? this.assertBoardOwned(userId, body.boardId) : undefined,
+    ]);
     const params = generationParams(body, model, plan);
     const cost = generationCost(model, params.steps, params.count);
     const id = randomUUID();
+    const store = () =>
+      this.store(userId, plan, idempotencyKey, {
+        id,
+        userId,
+        prompt: body.prompt,
+        negativePrompt: body.negativePrompt ?? null,
+        modelId: model.id,
+        modelName: model.name,
+        modelPath: model.path,
+        boardId: body.boardId ?? null,
+        params,
+        tier: plan.tier,
+        queue: QueueNames.tier(plan.tier),
+        cost,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash: hash,
+      });
+    let created = await store();
     // A job Redis lost must not hold one of the plan's slots until the sweeper's grace ends.
-    if ((await this.repo.countInFlight(userId)) >= plan.limits.maxJobsInFlight)
+    if ('full' in created) {
       await this.lost.releaseSlotsOf(userId);
+      created = await store();
+      if ('full' in created) {
+        const limit = plan.limits.maxJobsInFlight;
+        throw new AppError(
+          'TOO_MANY_JOBS',
+          `Your plan runs ${limit} generation(s) at a time; wait for one to finish`,
+          { inFlight: created.full, limit },
+        );
+      }
+    }
+    if ('earlier' in created) return this.replay(created.earlier, hash);
+    const { row } = created;
 
-    const created = await this.repo.transaction(async (tx) => {
+    await this.reserve(row);
+    try {
+      await this.queues.add(this.jobOf(row));
+    } catch (err) {
+      this.logger.error({ generationId: id, err: String(err) }, 'could not queue the job');
+      await this.failBeforeQueue(row, 'The job queue is unavailable; nothing was charged');
+      throw new AppError('UPSTREAM_UNAVAILABLE', 'The job queue is unavailable; try again');
+    }
+    this.metrics.submittedOne(row.tier);
+    void this.channel.announceJob(row.queue);
+    void this.channel.publish({ generationId: id, type: 'queued', data: { queue: row.queue } });
+    const [position] = await Promise.all([
+      this.queues.waitingCount(row.tier).catch(() => null),
+      // Best effort: without the mark, a lost job is still found, only after the sweeper's grace.
+      this.repo
+        .markEnqueued(row.id)
+        .catch((err: unknown) =>
+          this.logger.warn({ generationId: id, err: String(err) }, 'enqueued_at not recorded'),
+        ),
+    ]);
+    return this.answer(row, position);
+  }
+
+  /**
+   * Stores the generation under the user's lock, where the idempotency key and the plan's
+   * jobs in flight are checked: `earlier` for a key already used, `full` (the jobs in flight)
+   * when no slot is free.
+   */
+  private store(
+    userId: string,
+    plan: PlanForUser,
+    idempotencyKey: string | undefined,
+    generation: NewGeneration,
+  ): Promise<Stored> {
+    return this.repo.transaction(async (tx) => {
       await this.repo.lockUser(userId, tx);
       if (idempotencyKey) {
         const earlier = await this.repo.findByIdempotencyKey(
@@ -113,56 +185,15 @@ export class GenerationsService {
         if (earlier) return { earlier };
       }
       const inFlight = await this.repo.countInFlight(userId, tx);
-      if (inFlight >= plan.limits.maxJobsInFlight) {
-        throw new AppError(
-          'TOO_MANY_JOBS',
-          `Your plan runs ${plan.limits.maxJobsInFlight} generation(s) at a time; wait for one to finish`,
-          { inFlight, limit: plan.limits.maxJobsInFlight },
-        );
-      }
-      const row = await this.repo.insert(
-        {
-          id,
-          userId,
-          prompt: body.prompt,
-          negativePrompt: body.negativePrompt ?? null,
-          modelId: model.id,
-          modelName: model.name,
-          modelPath: model.path,
-          boardId: body.boardId ?? null,
-          params,
-          tier: plan.tier,
-          queue: QueueNames.tier(plan.tier),
-          cost,
-          idempotencyKey: idempotencyKey ?? null,
-          requestHash: hash,
-        },
-        tx,
-      );
-      return { row };
+      if (inFlight >= plan.limits.maxJobsInFlight) return { full: inFlight };
+      return { row: await this.repo.insert(generation, tx) };
     });
-    if (created.earlier) return this.replay(created.earlier, hash);
-    const { row } = created;
+  }
 
-    await this.reserve(row);
-    try {
-      await this.queues.add(this.jobOf(row));
-    } catch (err) {
-      this.logger.error({ generationId: id, err: String(err) }, 'could not queue the job');
-      await this.failBeforeQueue(row, 'The job queue is unavailable; nothing was charged');
-      throw new AppError('UPSTREAM_UNAVAILABLE', 'The job queue is unavailable; try again');
-    }
-    // Best effort: without the mark, a lost job is still found, only after the sweeper's grace.
-    await this.repo
-      .markEnqueued(row.id)
-      .catch((err: unknown) =>
-        this.logger.warn({ generationId: id, err: String(err) }, 'enqueued_at not recorded'),
-      );
-    this.metrics.submittedOne(row.tier);
-    void this.channel.announceJob(row.queue);
-    void this.channel.publish({ generationId: id, type: 'queued', data: { queue: row.queue } });
-    const position = await this.queues.waitingCount(row.tier).catch(() => null);
-    return this.answer(row, position);
+  /** The caller's plan, then the model for its tier (both usually from the cache). */
+  private async planAndModel(userId: string, modelId: string | undefined) {
+    const plan = await this.catalogue.planOf(userId);
+    return { plan, model: await this.catalogue.model(modelId, plan.tier) };
   }
 
   /**
