@@ -83,12 +83,23 @@ export class GenerationsRepository extends SqlRepository {
     return rows.map(toRow);
   }
 
-  async insert(g: NewGeneration, tx: Tx): Promise<GenerationRow> {
+  /**
+   * Inserts the generation unless the user already has `maxInFlight` queued or running (one
+   * statement instead of a count and an insert; the caller holds the user's lock).
+   */
+  async insertIfRoom(
+    g: NewGeneration,
+    maxInFlight: number,
+    tx: Tx,
+  ): Promise<GenerationRow | undefined> {
     const rows = await this.query(
       `INSERT INTO "generations" ("id", "user_id", "status", "prompt", "negative_prompt", "model_id",
          "model_name", "model_path", "board_id", "params", "tier", "queue", "cost", "idempotency_key", "request_hash", "created_at")
-       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-               date_trunc('milliseconds', now())) RETURNING *`,
+       SELECT $1::uuid, $2::uuid, 'queued', $3::text, $4::text, $5::text, $6::text, $7::text, $8::uuid,
+              $9::jsonb, $10::text, $11::text, $12::int, $13::text, $14::text, date_trunc('milliseconds', now())
+       WHERE (SELECT count(*) FROM "generations"
+              WHERE "user_id" = $2::uuid AND "status" IN ('queued', 'running')) < $15::int
+       RETURNING *`,
       [
         g.id,
         g.userId,
@@ -104,10 +115,11 @@ export class GenerationsRepository extends SqlRepository {
         g.cost,
         g.idempotencyKey,
         g.requestHash,
+        maxInFlight,
       ],
       tx,
     );
-    return toRow(rows[0]);
+    return rows[0] ? toRow(rows[0]) : undefined;
   }
 
   /** Its job is in the tier queue: from now on a missing job means Redis lost it. */

@@ -55,7 +55,8 @@ class InMemoryGenerations implements SubmitStore {
     ).length;
   }
 
-  async insert(g: NewGeneration): Promise<GenerationRow> {
+  async insertIfRoom(g: NewGeneration, maxInFlight: number): Promise<GenerationRow | undefined> {
+    if ((await this.countInFlight(g.userId)) >= maxInFlight) return undefined;
     const now = new Date();
     const row: GenerationRow = {
       ...g,

@@ -35,7 +35,12 @@ export type SubmitConfig = {
 };
 export type SubmitStore = Pick<
   GenerationsRepository,
-  'transaction' | 'findByIdempotencyKey' | 'lockUser' | 'countInFlight' | 'insert' | 'markEnqueued'
+  | 'transaction'
+  | 'findByIdempotencyKey'
+  | 'lockUser'
+  | 'countInFlight'
+  | 'insertIfRoom'
+  | 'markEnqueued'
 >;
 export type SubmitRpc = Pick<RpcClient, 'send'>;
 export type SubmitCatalogue = Pick<CatalogueCache, 'planOf' | 'model'>;
@@ -184,9 +189,8 @@ export class GenerationsService {
         );
         if (earlier) return { earlier };
       }
-      const inFlight = await this.repo.countInFlight(userId, tx);
-      if (inFlight >= plan.limits.maxJobsInFlight) return { full: inFlight };
-      return { row: await this.repo.insert(generation, tx) };
+      const row = await this.repo.insertIfRoom(generation, plan.limits.maxJobsInFlight, tx);
+      return row ? { row } : { full: await this.repo.countInFlight(userId, tx) };
     });
   }
 
