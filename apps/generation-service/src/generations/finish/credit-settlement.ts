@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '@pingvas/common';
 import { RpcPatterns } from '@pingvas/contracts';
 import { RpcClient } from '@pingvas/messaging';
-import { GenerationsRepository } from '../store/generations.repository';
+import { type GenerationRow, GenerationsRepository } from '../store/generations.repository';
 
 /**
  * Settles the credits held under a generation's id with what the row says is owed. Capture and
@@ -18,9 +18,13 @@ export class CreditSettlement {
     private readonly rpc: RpcClient,
   ) {}
 
-  /** Rejects while payment-service cannot be reached; resolves once the row is settled. */
-  async settle(generationId: string): Promise<void> {
-    const row = await this.repo.find(generationId);
+  /**
+   * Rejects while payment-service cannot be reached; resolves once the row is settled. `ended`
+   * is the row as its final update returned it (saves reading it again); settling twice is
+   * harmless, so a row settled meanwhile by the sweeper only costs an idempotent call.
+   */
+  async settle(generationId: string, ended?: GenerationRow): Promise<void> {
+    const row = ended ?? (await this.repo.find(generationId));
     if (!row?.settlement || row.settledAt) return;
     const pattern =
       row.settlement === 'capture'
@@ -49,8 +53,8 @@ export class CreditSettlement {
   }
 
   /** Settles now if payment-service answers; otherwise leaves it to the sweeper. */
-  async trySettle(generationId: string): Promise<void> {
-    await this.settle(generationId).catch((err: unknown) =>
+  async trySettle(generationId: string, ended?: GenerationRow): Promise<void> {
+    await this.settle(generationId, ended).catch((err: unknown) =>
       this.logger.warn({ generationId, err: String(err) }, 'settlement deferred'),
     );
   }

@@ -54,11 +54,11 @@ export class GenerationFinisher {
     await steps.afterCommit?.(ended.row);
     const unsettled =
       steps.settle === 'retry'
-        ? await this.settlement.settle(id).then(
+        ? await this.settlement.settle(id, ended.row).then(
             () => undefined,
             (err: unknown) => ({ err }),
           )
-        : await this.settlement.trySettle(id);
+        : await this.settlement.trySettle(id, ended.row);
     const view = await this.views.view(ended.row, ended.images);
     void this.channel.publish({ generationId: id, type: f.status, data: { ...view } });
     if (unsettled) throw unsettled.err;
