@@ -8,7 +8,7 @@ import { AppErrorFilter } from './errors/app-error.filter';
 import { createValidationPipe } from './errors/validation';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness.registry';
-import { loggerParams } from './logging/logger-params';
+import { loggerParams, QUIET_PATHS } from './logging/logger-params';
 import { ALL_ROUTES } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics.registry';
@@ -28,6 +28,11 @@ export class PlatformModule {
         LoggerModule.forRoot({
           ...loggerParams(config),
           forRoutes: [{ path: ALL_ROUTES, method: RequestMethod.ALL }],
+          // A child logger per probe costs more than the probe itself; probes log nothing anyway.
+          exclude: [...QUIET_PATHS].map((path) => ({
+            path: path.slice(1),
+            method: RequestMethod.GET,
+          })),
         }),
         TerminusModule.forRoot({ logger: false }),
       ],

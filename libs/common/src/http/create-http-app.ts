@@ -54,11 +54,14 @@ export async function createHttpApp(
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
 
   if (options.docsTitle) {
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder().setTitle(options.docsTitle).setVersion('1').addBearerAuth().build(),
+    const title = options.docsTitle;
+    // Built on the first request to /docs, not at boot: the document is megabytes every process would hold idle.
+    SwaggerModule.setup('docs', app, () =>
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder().setTitle(title).setVersion('1').addBearerAuth().build(),
+      ),
     );
-    SwaggerModule.setup('docs', app, document);
   }
   return app;
 }

@@ -3,7 +3,8 @@ import type { Params } from 'nestjs-pino';
 import type { BaseConfig } from '../config/env';
 import { chooseRequestId } from '../http/request-id';
 
-const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
+/** Probes and scrapes: never logged, and kept out of the logging middleware altogether (DESIGN §1). */
+export const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 /** Never logged: credentials in headers, and any field that looks like a secret. */
 export const REDACTED_PATHS = [
