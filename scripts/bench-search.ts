@@ -17,6 +17,8 @@ const IMAGES = Number(process.env.BENCH_IMAGES ?? 100_000);
 const OWNERS = Number(process.env.BENCH_OWNERS ?? 50);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/pingvas';
+/** BENCH_KEEP_SCHEMA=1 leaves the loaded schema behind (its name is printed) for EXPLAIN. */
+const KEEP_SCHEMA = process.env.BENCH_KEEP_SCHEMA === '1';
 
 const SUBJECTS = [
   '고양이',
@@ -161,6 +163,8 @@ async function main(): Promise<void> {
       'call                     p50 ms   p95 ms   mean hits',
       `the other owners (about ${Math.round((IMAGES * 0.8) / (OWNERS - 1))} images each):`,
     ];
+    /** The heavy owner's p95s of the issue-18 table row, in its order. */
+    const heavyRow: Record<string, { p50: number; p95: number }> = {};
     const measure = async (
       label: string,
       call: (owner: string, i: number) => Promise<number>,
@@ -177,6 +181,7 @@ async function main(): Promise<void> {
           hits += n;
         }
       }
+      if (only) heavyRow[label] = { p50: percentile(times, 50), p95: percentile(times, 95) };
       out.push(
         `${label.padEnd(24)} ${percentile(times, 50).toFixed(1).padStart(6)}   ${percentile(times, 95).toFixed(1).padStart(6)}   ${(hits / RUNS).toFixed(1).padStart(9)}`,
       );
@@ -220,10 +225,17 @@ async function main(): Promise<void> {
       async (ownerId, i) => (await search.suggest(ownerId, pick(PREFIXES, i), 10)).length,
       owners[0],
     );
+    const row = ['search: one Korean word', 'search: 초성', 'suggest'].map((l) => heavyRow[l]);
+    const fmt = (k: 'p50' | 'p95') => row.map((r) => r[k].toFixed(1)).join(' / ');
+    out.push(
+      '',
+      `| heavy owner (${Math.round(Number(heavy) / 1000)}k images) search p95: one Korean word / 초성 / suggest | ${fmt('p95')} ms | (p50 ${fmt('p50')} ms) |`,
+    );
     process.stdout.write(`${out.join('\n')}\n(page 2 times both calls)\n`);
   } finally {
     await dataSource.destroy();
-    await dropSchema(location);
+    if (KEEP_SCHEMA) process.stdout.write(`schema kept: ${schema}\n`);
+    else await dropSchema(location);
   }
 }
 

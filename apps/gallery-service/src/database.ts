@@ -1,5 +1,6 @@
 import type { ServiceDatabase } from '@pingvas/database';
 import { CreateGallery1795700000000 } from './migrations/1795700000000-CreateGallery';
+import { SearchGrams1796300000000 } from './migrations/1796300000000-SearchGrams';
 
 /**
  * The tables gallery-service owns (DESIGN §3): boards and images. Rows change through plain
@@ -7,5 +8,5 @@ import { CreateGallery1795700000000 } from './migrations/1795700000000-CreateGal
  */
 export const GALLERY_DATABASE: ServiceDatabase = {
   service: 'gallery',
-  migrations: [CreateGallery1795700000000],
+  migrations: [CreateGallery1795700000000, SearchGrams1796300000000],
 };

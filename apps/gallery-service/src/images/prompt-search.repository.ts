@@ -15,11 +15,59 @@ export interface PromptSearch extends ImageFilters {
   ownerId: string;
   form: PromptForm;
   q: string;
-  /** ILIKE patterns the prompt must all match. */
-  patterns: string[];
+  /** The words of `q`: each must appear in the prompt (ILIKE '%word%'). */
+  words: string[];
   limit: number;
   after?: { rank: string; createdAt: string; id: string };
 }
+
+/** `%`, `_` and `\` match themselves in a LIKE pattern. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Characters whose JavaScript lower case is PostgreSQL's lower() (ASCII, Hangul jamo and
+ * syllables, which have no case): only grams made of these are sent, so a gram the query asks
+ * for is always one the row's `search_grams` (built by lower() in the trigger) holds.
+ */
+function sameLower(char: string): boolean {
+  const code = char.codePointAt(0)!;
+  return (
+    code < 0x80 ||
+    (code >= 0x1100 && code <= 0x11ff) ||
+    (code >= 0x3131 && code <= 0x318e) ||
+    (code >= 0xac00 && code <= 0xd7a3)
+  );
+}
+
+/**
+ * The n-grams `search_grams` must contain for `word` to be a substring of the prompt: its
+ * bigrams, or the word itself when it is one character (see the SearchGrams migration).
+ */
+export function wordGrams(word: string): string[] {
+  // A character outside sameLower (or a space) breaks the word: no gram holds it.
+  const chars = [...word].map((c) => (sameLower(c) && !/\s/u.test(c) ? c.toLowerCase() : null));
+  const grams: string[] = [];
+  if (chars.length === 1 && chars[0]) grams.push(chars[0]);
+  for (let i = 1; i < chars.length; i++) {
+    if (chars[i - 1] && chars[i]) grams.push(`${chars[i - 1]}${chars[i]}`);
+  }
+  return [...new Set(grams)];
+}
+
+/** The best rank there is (word_similarity is at most 1), as `round(…, 4)` prints it. */
+const TOP_RANK = '1.0000';
+
+/**
+ * How many of the owner's newest images the fast path reads before it gives up: when fewer
+ * than a page of them match and rank 1, the full ranking runs instead (a few milliseconds lost
+ * at most; a word in one prompt of fifty still fills a page of 30 within them).
+ */
+const FAST_PATH_ROWS = 1500;
+
+/** How many of the owner's newest images suggest reads before it groups every match. */
+const SUGGEST_NEWEST = 500;
 
 export interface PromptHit {
   id: string;
@@ -35,37 +83,79 @@ export interface PromptHit {
  */
 @Injectable()
 export class PromptSearchRepository extends SqlRepository {
-  /** One page of a prompt search (trigram GIN indexes led by the owner make it fast). */
+  /**
+   * One page of a prompt search. The words' n-grams select the candidates through the GIN
+   * index on `search_grams` (one- and two-character words included), ILIKE keeps the exact
+   * rule. Ranking every match by word_similarity costs microseconds a row, so the page is
+   * first looked for among the newest matches: word_similarity is at most 1, so when a page of
+   * them ranks 1 it is exactly the page the full ranking gives (rank 1, newest first), read by
+   * walking the (owner, created_at) index. Otherwise (or after a cursor of a lower rank) every
+   * match is ranked, in the same statement.
+   */
   async search(search: PromptSearch): Promise<PromptHit[]> {
     const column = search.form === 'chosung' ? '"prompt_chosung"' : '"prompt"';
     const params: unknown[] = [search.ownerId, search.q, search.limit];
-    const where = [`"owner_id" = $1`, `"deleted_at" IS NULL`];
-    for (const pattern of search.patterns) {
-      params.push(pattern);
-      where.push(`${column} ILIKE $${params.length}`);
+    const base = [`"owner_id" = $1`, `"deleted_at" IS NULL`];
+    const match: string[] = [];
+    for (const word of search.words) {
+      params.push(`%${escapeLike(word)}%`);
+      match.push(`${column} ILIKE $${params.length}`);
     }
-    where.push(...filterSql(search, params));
+    const grams = [...new Set(search.words.flatMap(wordGrams))];
+    let gramsMatch: string[] = [];
+    if (grams.length > 0) {
+      params.push(grams);
+      gramsMatch = [`"search_grams" @> $${params.length}::text[]`];
+    }
+    base.push(...filterSql(search, params));
+    const rank = `round(public.word_similarity($2, ${column})::numeric, 4)`;
     let after = '';
+    let newestAfter = '';
     if (search.after) {
       params.push(search.after.rank, search.after.createdAt, search.after.id);
       const [r, c, i] = [params.length - 2, params.length - 1, params.length];
       after = `WHERE "rank" < $${r}::numeric OR ("rank" = $${r}::numeric AND ("created_at", "id") < ($${c}::timestamptz, $${i}::uuid))`;
+      newestAfter = `AND ("created_at", "id") < ($${c}::timestamptz, $${i}::uuid)`;
     }
-    const rows = await this.query<{ id: string; rank: string; created_at: Date }>(
-      `SELECT * FROM (
-         SELECT "id", "created_at", round(public.word_similarity($2, ${column})::numeric, 4) AS "rank"
-         FROM "images" WHERE ${where.join(' AND ')}
+    const full = `SELECT * FROM (
+         SELECT "id", "created_at", ${rank} AS "rank"
+         FROM "images" WHERE ${[...base, ...match, ...gramsMatch].join(' AND ')}
        ) hits ${after}
-       ORDER BY "rank" DESC, "created_at" DESC, "id" DESC LIMIT $3`,
-      params,
-    );
+       ORDER BY "rank" DESC, "created_at" DESC, "id" DESC LIMIT $3`;
+    // The newest rows come from the (owner, created_at) index, read lazily: its LIMIT keeps the
+    // word conditions out of that scan, so the walk stops as soon as a page ranks 1.
+    const fastPath = !search.after || Number(search.after.rank) === Number(TOP_RANK);
+    const sql = fastPath
+      ? `WITH fast AS (
+           SELECT "id", "created_at", ${rank} AS "rank" FROM (
+             SELECT "id", "created_at", ${column} FROM "images"
+             WHERE ${base.join(' AND ')} ${newestAfter}
+             ORDER BY "created_at" DESC, "id" DESC LIMIT ${FAST_PATH_ROWS}
+           ) newest
+           WHERE ${[...match, `${rank} = ${TOP_RANK}`].join(' AND ')}
+           ORDER BY "created_at" DESC, "id" DESC LIMIT $3
+         )
+         SELECT * FROM fast WHERE (SELECT count(*) FROM fast) = $3
+         UNION ALL
+         (SELECT * FROM (${full}) ranked WHERE (SELECT count(*) FROM fast) < $3)
+         ORDER BY "rank" DESC, "created_at" DESC, "id" DESC`
+      : full;
+    const rows = await this.query<{ id: string; rank: string; created_at: Date }>(sql, params);
     return rows.map((r) => ({ id: r.id, rank: String(r.rank), createdAt: r.created_at }));
   }
 
   /**
    * Up to `limit` distinct prompts of the owner's: those that match `startsWith` (btree on
-   * lower(prompt)) first, then those with a word matching `wordStartsWith` (trigram GIN); the
-   * most recently used first within each.
+   * lower(prompt), or on the 초성 form) first, then those with a word matching
+   * `wordStartsWith`; the most recently used first within each, then by prompt.
+   *
+   * Grouping every matching image costs a heavy owner milliseconds, so the answer is first
+   * taken from the owner's newest images: it is exact when they are all of them, or when a full
+   * list was found among them, every prompt in it used after the oldest image read (so no older
+   * image can change its order) and, when it holds a word match, no older image starts with the
+   * prefix (one probe of the prefix index). Otherwise, in the same statement, the prompts that
+   * start with the prefix are grouped from the prefix index, and the word matches only when
+   * those are fewer than `limit`.
    */
   async suggest(
     ownerId: string,
@@ -76,12 +166,39 @@ export class PromptSearchRepository extends SqlRepository {
     const chosung = form === 'chosung';
     const startsWith = chosung ? `"prompt_chosung" LIKE $2` : `lower("prompt") LIKE $2`;
     const wordStarts = chosung ? `"prompt_chosung" LIKE $3` : `"prompt" ILIKE $3`;
+    const live = `"owner_id" = $1 AND "deleted_at" IS NULL`;
     const rows = await this.query<{ prompt: string }>(
-      `SELECT "prompt" FROM "images"
-       WHERE "owner_id" = $1 AND "deleted_at" IS NULL AND (${startsWith} OR ${wordStarts})
-       GROUP BY "prompt"
-       ORDER BY bool_or(${startsWith}) DESC, max("created_at") DESC, "prompt"
-       LIMIT $4`,
+      `WITH newest AS (
+         SELECT "prompt", "prompt_chosung", "created_at" FROM "images" WHERE ${live}
+         ORDER BY "created_at" DESC, "id" DESC LIMIT ${SUGGEST_NEWEST}
+       ), edge AS (
+         SELECT count(*) AS "n", min("created_at") AS "t" FROM newest
+       ), top AS (
+         SELECT "prompt", bool_or(${startsWith}) AS "starts", max("created_at") AS "used"
+         FROM newest WHERE ${startsWith} OR ${wordStarts}
+         GROUP BY "prompt" ORDER BY 2 DESC, 3 DESC, 1 LIMIT $4
+       ), exact AS (
+         SELECT (SELECT "n" FROM edge) < ${SUGGEST_NEWEST} OR (
+           (SELECT count(*) FROM top) = $4
+           AND (SELECT min("used") FROM top) > (SELECT "t" FROM edge)
+           AND ((SELECT bool_and("starts") FROM top) OR NOT EXISTS (
+             SELECT 1 FROM "images" WHERE ${live} AND ${startsWith}
+               AND "created_at" <= (SELECT "t" FROM edge)))
+         ) AS "yes"
+       ), starters AS (
+         SELECT "prompt", true AS "starts", max("created_at") AS "used" FROM "images"
+         WHERE ${live} AND ${startsWith} AND NOT (SELECT "yes" FROM exact)
+         GROUP BY "prompt" ORDER BY 3 DESC, 1 LIMIT $4
+       )
+       SELECT "prompt", "starts", "used" FROM top WHERE (SELECT "yes" FROM exact)
+       UNION ALL
+       SELECT * FROM starters
+       UNION ALL
+       (SELECT "prompt", false, max("created_at") FROM "images"
+        WHERE ${live} AND ${wordStarts} AND NOT (${startsWith})
+          AND NOT (SELECT "yes" FROM exact) AND (SELECT count(*) FROM starters) < $4
+        GROUP BY "prompt" ORDER BY 3 DESC, 1 LIMIT $4)
+       ORDER BY 2 DESC, 3 DESC, 1 LIMIT $4`,
       [ownerId, patterns.startsWith, patterns.wordStartsWith, limit],
     );
     return rows.map((r) => r.prompt);

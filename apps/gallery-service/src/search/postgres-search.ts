@@ -1,5 +1,6 @@
 import { AppError, decodeCursor, encodeCursor, keysetOf } from '@pingvas/common';
 import {
+  escapeLike,
   type PromptForm,
   type PromptSearch,
   PromptSearchRepository,
@@ -12,10 +13,7 @@ import {
   type SearchRequest,
 } from './image-search';
 
-/** `%`, `_` and `\` match themselves in a LIKE pattern. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
+export { escapeLike };
 
 /** A query made only of initial consonants searches their form of the prompt. */
 function promptForm(q: string): PromptForm {
@@ -56,10 +54,7 @@ export class PostgresImageSearch extends ImageSearch {
       ownerId: request.ownerId,
       form,
       q,
-      patterns: q
-        .split(/\s+/)
-        .filter(Boolean)
-        .map((word) => `%${escapeLike(word)}%`),
+      words: q.split(/\s+/).filter(Boolean),
       boardId: request.boardId,
       starred: request.starred,
       modelId: request.modelId,
