@@ -21,8 +21,8 @@ const W0 = 0x9e3779b9; // golden ratio
 const W1 = 0xbb67ae85; // sqrt(3) - 1
 const TWO_POW_32 = 0x1_0000_0000;
 
-/** The high and low 32 bits of the 64-bit product a*b (uint32 operands), without BigInt. */
-function mulhilo(a: number, b: number): [number, number] {
+/** The high 32 bits of the 64-bit product a*b (uint32 operands), without BigInt. */
+function mulhi(a: number, b: number): number {
   const aHi = a >>> 16;
   const aLo = a & 0xffff;
   const bHi = b >>> 16;
@@ -30,24 +30,46 @@ function mulhilo(a: number, b: number): [number, number] {
   const cross1 = aHi * bLo;
   const cross2 = aLo * bHi;
   const carry = (((aLo * bLo) >>> 16) + (cross1 & 0xffff) + (cross2 & 0xffff)) >>> 16;
-  const hi = (aHi * bHi + (cross1 >>> 16) + (cross2 >>> 16) + carry) >>> 0;
-  return [hi, Math.imul(a, b) >>> 0];
+  return (aHi * bHi + (cross1 >>> 16) + (cross2 >>> 16) + carry) >>> 0;
 }
 
-/** Philox4x32 with 10 rounds: four uint32 counter words and two key words → four output words. */
-export function philox4x32x10(counter: readonly number[], key: readonly number[]): Uint32Array {
-  let [c0, c1, c2, c3] = counter.map((x) => x >>> 0);
-  let [k0, k1] = key.map((x) => x >>> 0);
+/** Philox4x32-10 into `out` (four words), without allocating: the noise loop calls it per block. */
+function philoxInto(
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  k0: number,
+  k1: number,
+  out: Uint32Array,
+): void {
   for (let round = 0; round < 10; round++) {
     if (round > 0) {
       k0 = (k0 + W0) >>> 0;
       k1 = (k1 + W1) >>> 0;
     }
-    const [hi0, lo0] = mulhilo(M0, c0);
-    const [hi1, lo1] = mulhilo(M1, c2);
-    [c0, c1, c2, c3] = [(hi1 ^ c1 ^ k0) >>> 0, lo1, (hi0 ^ c3 ^ k1) >>> 0, lo0];
+    const hi0 = mulhi(M0, c0);
+    const lo0 = Math.imul(M0, c0) >>> 0;
+    const hi1 = mulhi(M1, c2);
+    const lo1 = Math.imul(M1, c2) >>> 0;
+    c0 = (hi1 ^ c1 ^ k0) >>> 0;
+    c1 = lo1;
+    c2 = (hi0 ^ c3 ^ k1) >>> 0;
+    c3 = lo0;
   }
-  return Uint32Array.from([c0, c1, c2, c3]);
+  out[0] = c0;
+  out[1] = c1;
+  out[2] = c2;
+  out[3] = c3;
+}
+
+/** Philox4x32 with 10 rounds: four uint32 counter words and two key words → four output words. */
+export function philox4x32x10(counter: readonly number[], key: readonly number[]): Uint32Array {
+  const [c0, c1, c2, c3] = counter.map((x) => x >>> 0);
+  const [k0, k1] = key.map((x) => x >>> 0);
+  const out = new Uint32Array(4);
+  philoxInto(c0, c1, c2, c3, k0, k1, out);
+  return out;
 }
 
 function checkSeed(seed: number): number {
@@ -59,13 +81,14 @@ function checkSeed(seed: number): number {
 
 /** An endless N(0, 1) stream for `seed` (uint32), in the order documented above. */
 export function seededNormals(seed: number): () => number {
-  const key = [checkSeed(seed), 0];
+  const key = checkSeed(seed);
   const buffer = new Float64Array(4);
+  const words = new Uint32Array(4);
   let block = 0;
   let next = 4;
   return () => {
     if (next === 4) {
-      const words = philox4x32x10([block % TWO_POW_32, Math.floor(block / TWO_POW_32), 0, 0], key);
+      philoxInto(block % TWO_POW_32, Math.floor(block / TWO_POW_32), 0, 0, key, 0, words);
       block++;
       for (let pair = 0; pair < 4; pair += 2) {
         const u1 = (words[pair] + 0.5) / TWO_POW_32;

@@ -105,6 +105,26 @@ describe('TextToImagePipeline on the tiny model', () => {
     expect(batch.images[1].png.equals(alone.images[0].png)).toBe(true);
   });
 
+  it('keeps the finished images of a large batch canceled in its second image, in order', async () => {
+    // 256x256 is encoded by sharp while the next image denoises.
+    const big = { ...base, width: 256, height: 256, steps: 2 };
+    const canceled = await pipeline.generate(
+      { ...big, count: 3 },
+      {
+        shouldCancel: (() => {
+          let asked = 0;
+          return () => ++asked > 3;
+        })(),
+      },
+    );
+    expect(canceled.canceled).toBe(true);
+    expect(canceled.images.map((i) => i.index)).toEqual([0]);
+    const alone = await pipeline.generate(big);
+    expect(canceled.images[0].png.equals(alone.images[0].png)).toBe(true);
+    expect(pngSize(alone.images[0].png)).toEqual({ width: 256, height: 256 });
+    expect(alone.timings.pngMs).toBeGreaterThan(0);
+  });
+
   it('also runs with the LCM scheduler', async () => {
     const result = await pipeline.generate({ ...base, scheduler: 'lcm' });
     expect(pngSize(result.images[0].png)).toEqual({ width: 64, height: 64 });

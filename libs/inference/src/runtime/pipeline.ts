@@ -4,7 +4,7 @@ import { seededNormals } from '../random';
 import { createScheduler } from '../scheduler/create-scheduler';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { LoadedModel } from './loaded-model';
-import { encodePng, toRgb } from './png';
+import { encodeImagePng, toRgb } from './png';
 import { latentPreview } from './preview';
 
 export interface GenerateRequest {
@@ -47,8 +47,11 @@ export interface GeneratedImage {
 export interface GenerateResult {
   canceled: boolean;
   images: GeneratedImage[];
-  /** Wall time of the whole call and the part spent inside ONNX Runtime's run(). */
-  timings: { totalMs: number; sessionMs: number; stepsRun: number };
+  /**
+   * Wall time of the whole call, the part spent inside ONNX Runtime's run(), and the part spent
+   * encoding PNGs (sharp's thread pool; it overlaps the next image's steps in a batch).
+   */
+  timings: { totalMs: number; sessionMs: number; stepsRun: number; pngMs?: number };
 }
 
 /**
@@ -58,19 +61,23 @@ export interface GenerateResult {
  */
 export class TextToImagePipeline {
   private sessionMs = 0;
+  private pngMs = 0;
 
   constructor(private readonly model: LoadedModel) {}
 
   async generate(request: GenerateRequest, hooks: GenerateHooks = {}): Promise<GenerateResult> {
     const started = performance.now();
     this.sessionMs = 0;
+    this.pngMs = 0;
     const { width, height } = request;
     if (width % 8 !== 0 || height % 8 !== 0)
       throw new Error('width and height must be multiples of 8');
     const guided = request.guidanceScale > 1;
     const cond = await this.encodeText(request.prompt);
     const uncond = guided ? await this.encodeText(request.negativePrompt ?? '') : undefined;
-    const images: GeneratedImage[] = [];
+    const states = uncond ? concat(uncond, cond) : cond;
+    // An image's PNG is encoded off the event loop while the next image denoises.
+    const encoded: Promise<GeneratedImage>[] = [];
     let stepsRun = 0;
     for (let index = 0; index < (request.count ?? 1); index++) {
       const seed = (request.seed + index) >>> 0;
@@ -78,24 +85,51 @@ export class TextToImagePipeline {
       scheduler.setTimesteps(request.steps);
       const run = await this.denoise(
         scheduler,
-        { cond, uncond, seed, width, height, guidance: request.guidanceScale, index },
+        {
+          states,
+          batch: guided ? 2 : 1,
+          seed,
+          width,
+          height,
+          guidance: request.guidanceScale,
+          index,
+        },
         hooks,
       );
       stepsRun += run.steps;
-      if (run.canceled) return { canceled: true, images, timings: this.timings(started, stepsRun) };
-      images.push({
+      if (run.canceled) {
+        const images = await Promise.all(encoded);
+        return { canceled: true, images, timings: this.timings(started, stepsRun) };
+      }
+      const rgb = await this.decode(run.latents, width, height);
+      const image = this.encode(rgb, width, height).then((png) => ({
         index,
         seed,
         width,
         height,
-        png: await this.decode(run.latents, width, height),
-      });
+        png,
+      }));
+      image.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+      encoded.push(image);
     }
+    const images = await Promise.all(encoded);
     return { canceled: false, images, timings: this.timings(started, stepsRun) };
   }
 
   private timings(started: number, stepsRun: number) {
-    return { totalMs: performance.now() - started, sessionMs: this.sessionMs, stepsRun };
+    return {
+      totalMs: performance.now() - started,
+      sessionMs: this.sessionMs,
+      stepsRun,
+      pngMs: this.pngMs,
+    };
+  }
+
+  private async encode(rgb: Uint8Array, width: number, height: number): Promise<Buffer> {
+    const t0 = performance.now();
+    const png = await encodeImagePng(width, height, rgb);
+    this.pngMs += performance.now() - t0;
+    return png;
   }
 
   private async run(
@@ -125,8 +159,9 @@ export class TextToImagePipeline {
   private async denoise(
     scheduler: Scheduler,
     args: {
-      cond: Tensor;
-      uncond?: Tensor;
+      /** The text states, [uncond; cond] when batch is 2. */
+      states: Tensor;
+      batch: 1 | 2;
       seed: number;
       width: number;
       height: number;
@@ -138,25 +173,34 @@ export class TextToImagePipeline {
     const shape = [1, this.model.latentChannels, args.height / 8, args.width / 8];
     const size = shape.reduce((a, b) => a * b, 1);
     const normals = seededNormals(args.seed);
-    const draw = () => Float32Array.from({ length: size }, normals);
-    let latents = draw().map((v) => v * scheduler.initNoiseSigma);
-    const states = args.uncond ? concat(args.uncond, args.cond) : args.cond;
-    const batch = args.uncond ? 2 : 1;
+    const draw = () => {
+      const out = new Float32Array(size);
+      for (let i = 0; i < size; i++) out[i] = normals();
+      return out;
+    };
+    const sigma = scheduler.initNoiseSigma;
+    let latents: Float32Array = draw();
+    for (let i = 0; i < size; i++) latents[i] *= sigma;
+    const { batch, states } = args;
+    // Reused across steps: the UNet input (both halves of the batch) and the guided output.
+    const sample = new Float32Array(batch * size);
+    const sampleTensor = new Tensor('float32', sample, [batch, ...shape.slice(1)]);
+    const guided = batch === 2 ? new Float32Array(size) : undefined;
     const steps = scheduler.timesteps.length;
     for (let i = 0; i < steps; i++) {
       if (hooks.shouldCancel && (await hooks.shouldCancel()))
         return { canceled: true, latents, steps: i };
       const t0 = performance.now();
       const input = scheduler.scaleModelInput(latents, i);
-      const sample = batch === 2 ? repeat(input, 2) : input;
+      sample.set(input);
+      if (batch === 2) sample.set(input, size);
       const out = await this.run(this.model.unet, {
-        sample: new Tensor('float32', sample, [batch, ...shape.slice(1)]),
+        sample: sampleTensor,
         timestep: this.timestep(scheduler.timesteps[i]),
         encoder_hidden_states: states,
       });
       const eps = out.out_sample.data as Float32Array;
-      const guided = batch === 2 ? guide(eps, size, args.guidance) : eps;
-      latents = scheduler.step(guided, i, latents, draw);
+      latents = scheduler.step(guided ? guide(eps, guided, args.guidance) : eps, i, latents, draw);
       const estimate = scheduler.denoised ?? latents;
       hooks.onProgress?.({
         image: args.index,
@@ -175,8 +219,11 @@ export class TextToImagePipeline {
       : new Tensor('float32', Float32Array.of(t), [1]);
   }
 
-  private async decode(latents: Float32Array, width: number, height: number): Promise<Buffer> {
-    const scaled = latents.map((v) => v / this.model.vaeScalingFactor);
+  /** Latents → the VAE → interleaved RGB bytes. */
+  private async decode(latents: Float32Array, width: number, height: number): Promise<Uint8Array> {
+    const factor = this.model.vaeScalingFactor;
+    const scaled = new Float32Array(latents.length);
+    for (let i = 0; i < latents.length; i++) scaled[i] = latents[i] / factor;
     const out = await this.run(this.model.vaeDecoder, {
       latent_sample: new Tensor('float32', scaled, [
         1,
@@ -189,7 +236,7 @@ export class TextToImagePipeline {
     const [, , h, w] = image.dims;
     if (h !== height || w !== width)
       throw new Error(`the VAE decoded ${w}x${h}, expected ${width}x${height}`);
-    return encodePng(width, height, toRgb(image.data as Float32Array, width, height));
+    return toRgb(image.data as Float32Array, width, height);
   }
 }
 
@@ -201,15 +248,9 @@ function concat(a: Tensor, b: Tensor): Tensor {
   return new Tensor('float32', data, [2, ...a.dims.slice(1)]);
 }
 
-function repeat(x: Float32Array, times: number): Float32Array {
-  const out = new Float32Array(x.length * times);
-  for (let i = 0; i < times; i++) out.set(x, i * x.length);
-  return out;
-}
-
-/** Classifier-free guidance: uncond + scale * (cond - uncond). */
-function guide(eps: Float32Array, size: number, scale: number): Float32Array {
-  const out = new Float32Array(size);
+/** Classifier-free guidance into `out`: uncond + scale * (cond - uncond). */
+function guide(eps: Float32Array, out: Float32Array, scale: number): Float32Array {
+  const size = out.length;
   for (let i = 0; i < size; i++) {
     const u = eps[i];
     out[i] = u + scale * (eps[size + i] - u);

@@ -1,5 +1,6 @@
 import { inflateSync } from 'node:zlib';
-import { encodePng, toRgb } from './png';
+import sharp from 'sharp';
+import { encodeImagePng, encodePng, NATIVE_PNG_MIN_PIXELS, toRgb } from './png';
 
 describe('encodePng', () => {
   it('writes a valid 8-bit RGB PNG whose pixels decode back', () => {
@@ -30,5 +31,42 @@ describe('toRgb', () => {
   it('maps [-1, 1] planes to clamped bytes', () => {
     const chw = Float32Array.from([-1, 1, 0, -2]); // 1x1 pixel: r=-1, g=1, b=0, (one extra value ignored)
     expect([...toRgb(chw, 1, 1)]).toEqual([0, 255, 128]);
+  });
+
+  it('gives, byte for byte, round(clamp((v + 1) / 2) * 255) of each plane', () => {
+    const width = 7;
+    const height = 5;
+    const plane = width * height;
+    const chw = Float32Array.from({ length: 3 * plane + 2 }, (_, i) => Math.sin(i * 0.7) * 1.3);
+    const expected: number[] = [];
+    for (let i = 0; i < plane; i++)
+      for (let c = 0; c < 3; c++) {
+        const v = (chw[2 + c * plane + i] + 1) / 2;
+        expected.push(Math.round(Math.min(1, Math.max(0, v)) * 255));
+      }
+    expect([...toRgb(chw, width, height, 2)]).toEqual(expected);
+  });
+});
+
+describe('encodeImagePng', () => {
+  const side = Math.sqrt(NATIVE_PNG_MIN_PIXELS); // the smallest square encoded by sharp
+  const rgb = new Uint8Array(3 * side * side).map((_, i) => (i * 31 + (i >> 9)) % 256);
+
+  it('encodes large images natively: a PNG whose pixels decode back, the same bytes each time', async () => {
+    const png = await encodeImagePng(side, side, rgb);
+    expect(png.equals(encodePng(side, side, rgb))).toBe(false); // not the zlib path
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    expect(info).toMatchObject({ width: side, height: side, channels: 3 });
+    expect(data.equals(Buffer.from(rgb))).toBe(true);
+    expect((await encodeImagePng(side, side, rgb)).equals(png)).toBe(true);
+  });
+
+  it('keeps small images on encodePng', async () => {
+    const small = rgb.subarray(0, 3 * 16 * 16);
+    expect((await encodeImagePng(16, 16, small)).equals(encodePng(16, 16, small))).toBe(true);
+  });
+
+  it('refuses a pixel buffer of the wrong size', async () => {
+    await expect(encodeImagePng(side, side, new Uint8Array(5))).rejects.toThrow(/RGB bytes/);
   });
 });

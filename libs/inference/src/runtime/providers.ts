@@ -36,9 +36,15 @@ export async function openSession(
         graphOptimizationLevel: 'all',
         // A provider that is only probed (a fallback follows) must not print native errors.
         ...(last ? {} : { logSeverityLevel: 4 as const }),
-        // Deterministic CPU results for the same model, parameters and seed.
+        // Deterministic CPU results for the same model, parameters and seed. No spin-waiting:
+        // ORT's idle intra-op threads otherwise burn the cores after each run, and the
+        // pipeline's own work between runs (scheduler, RGB, PNG in sharp's pool) waited for them.
         ...(provider === 'cpu'
-          ? { intraOpNumThreads: 0, executionMode: 'sequential' as const }
+          ? {
+              intraOpNumThreads: 0,
+              executionMode: 'sequential' as const,
+              extra: { session: { intra_op: { allow_spinning: '0' } } },
+            }
           : {}),
       });
       return { session, provider };

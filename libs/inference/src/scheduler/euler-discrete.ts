@@ -1,11 +1,16 @@
 import {
-  alphasCumprod,
-  axpby,
   predictionType,
   type PredictionType,
   type Scheduler,
   type SchedulerConfig,
+  sharedAlphasCumprod,
 } from './scheduler';
+
+/** Training sigmas and the constructor's full-length schedule, per config (pure, shared). */
+const tables = new Map<
+  string,
+  { trainSigmas: Float32Array; timesteps: number[]; sigmas: Float32Array<ArrayBuffer> }
+>();
 
 /** numpy's round(): half to even, so 812.5 → 812 (Math.round would give 813). */
 function roundHalfEven(x: number): number {
@@ -73,15 +78,31 @@ export class EulerDiscreteScheduler implements Scheduler {
     }
     this.stepsOffset = config.steps_offset ?? 0;
     this.prediction = predictionType(config.prediction_type);
-    const alphas = alphasCumprod({
+    const schedule = {
       numTrainTimesteps: this.numTrainTimesteps,
       betaStart: config.beta_start ?? 0.0001,
       betaEnd: config.beta_end ?? 0.02,
       betaSchedule: config.beta_schedule ?? 'linear',
       trainedBetas: config.trained_betas,
-    });
+    };
+    // A scheduler is made per image: the 1000-entry tables are computed once per config.
+    const key = JSON.stringify([schedule, this.spacing, this.stepsOffset]);
+    const cached = tables.get(key);
+    if (cached) {
+      this.trainSigmas = cached.trainSigmas;
+      this.timestepList = cached.timesteps;
+      this.sigmaList = cached.sigmas;
+      return;
+    }
+    const alphas = sharedAlphasCumprod(schedule);
     this.trainSigmas = alphas.map((a) => Math.sqrt(Math.fround(Math.fround(1 - a) / a)));
     this.setTimesteps(this.numTrainTimesteps); // diffusers' constructor does the same
+    if (tables.size >= 32) tables.clear();
+    tables.set(key, {
+      trainSigmas: this.trainSigmas,
+      timesteps: this.timestepList,
+      sigmas: this.sigmaList,
+    });
   }
 
   get timesteps(): readonly number[] {
@@ -94,7 +115,8 @@ export class EulerDiscreteScheduler implements Scheduler {
   }
 
   get initNoiseSigma(): number {
-    const max = this.sigmaList.reduce((m, s) => Math.max(m, s), 0);
+    let max = 0;
+    for (const s of this.sigmaList) max = Math.max(max, s);
     // diffusers: the bare sigma_max for linspace/trailing, sqrt(sigma_max^2 + 1) for leading.
     return this.spacing === 'leading' ? Math.fround(Math.sqrt(max * max + 1)) : max;
   }
@@ -135,20 +157,28 @@ export class EulerDiscreteScheduler implements Scheduler {
   ): Float32Array<ArrayBuffer> {
     const sigma = this.sigma(stepIndex);
     const dt = this.sigmaList[stepIndex + 1] - sigma;
+    if (modelOutput.length !== sample.length)
+      throw new Error(`length mismatch: ${sample.length} vs ${modelOutput.length}`);
     // x0 = sample - sigma*eps (epsilon) or c_out*v + c_skip*sample (v_prediction).
-    const denoised =
+    const [a, b] =
       this.prediction === 'epsilon'
-        ? axpby(1, sample, -sigma, modelOutput)
-        : axpby(
-            1 / (sigma * sigma + 1),
-            sample,
-            -sigma / Math.sqrt(sigma * sigma + 1),
-            modelOutput,
-          );
+        ? [1, -sigma]
+        : [1 / (sigma * sigma + 1), -sigma / Math.sqrt(sigma * sigma + 1)];
+    // derivative = (x - x0) / sigma; x_next = x + derivative * dt. One pass, two arrays; each
+    // intermediate is rounded to float32 as the three separate float32 arrays were.
+    const denoised = new Float32Array(sample.length);
+    const next = new Float32Array(sample.length);
+    const inv = 1 / sigma;
+    const f = Math.fround;
+    for (let i = 0; i < sample.length; i++) {
+      const x = sample[i];
+      const x0 = f(a * x + b * modelOutput[i]);
+      denoised[i] = x0;
+      const derivative = f(inv * x + -inv * x0);
+      next[i] = 1 * x + dt * derivative;
+    }
     this.denoised = denoised;
-    // derivative = (x - x0) / sigma; x_next = x + derivative * dt.
-    const derivative = axpby(1 / sigma, sample, -1 / sigma, denoised);
-    return axpby(1, sample, dt, derivative);
+    return next;
   }
 
   private sigma(stepIndex: number): number {

@@ -1,10 +1,10 @@
 import {
-  alphasCumprod,
   axpby,
   predictionType,
   type PredictionType,
   type Scheduler,
   type SchedulerConfig,
+  sharedAlphasCumprod,
 } from './scheduler';
 
 /** Boundary-condition sigma_data of the consistency model (diffusers hard-codes 0.5). */
@@ -40,7 +40,7 @@ export class LcmScheduler implements Scheduler {
     }
     this.timestepScaling = config.timestep_scaling ?? 10;
     this.prediction = predictionType(config.prediction_type);
-    this.alphasCumprod = alphasCumprod({
+    this.alphasCumprod = sharedAlphasCumprod({
       numTrainTimesteps: this.numTrainTimesteps,
       betaStart: config.beta_start ?? 0.00085,
       betaEnd: config.beta_end ?? 0.012,

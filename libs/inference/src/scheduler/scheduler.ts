@@ -102,6 +102,30 @@ export function predictionType(value: string | undefined): PredictionType {
   return type;
 }
 
+const cumprods = new Map<string, Float32Array>();
+
+/**
+ * alphasCumprod, computed once per schedule and shared: a scheduler is created per image, and
+ * the 1000-entry table (float32 rounding per entry) was a third of a millisecond each time.
+ * Callers must not write into the returned array.
+ */
+export function sharedAlphasCumprod(schedule: BetaSchedule): Float32Array {
+  const key = JSON.stringify([
+    schedule.numTrainTimesteps,
+    schedule.betaStart,
+    schedule.betaEnd,
+    schedule.betaSchedule,
+    schedule.trainedBetas ?? null,
+  ]);
+  let table = cumprods.get(key);
+  if (!table) {
+    table = alphasCumprod(schedule);
+    if (cumprods.size >= 32) cumprods.clear(); // a handful of schedules in practice
+    cumprods.set(key, table);
+  }
+  return table;
+}
+
 /** Elementwise a*x + b*y into a new Float32Array (the one operation both schedulers need). */
 export function axpby(
   a: number,

@@ -137,6 +137,13 @@ describe('ClipTokenizer', () => {
     expect(encode('a cat')).toEqual(framed([320, 513]));
   });
 
+  it('answers a repeated prompt from its cache with a copy the caller may change', () => {
+    const first = tokenizer.encode('a cat');
+    first.fill(0);
+    expect([...tokenizer.encode('a cat')]).toEqual(framed([320, 513]));
+    expect(tokenizer.encode('a cat')).not.toBe(tokenizer.encode('a cat'));
+  });
+
   it('lower-cases and collapses whitespace', () => {
     // "CAT  cat" → "cat cat" → cat</w>, cat</w>.
     expect(encode('CAT  cat')).toEqual(framed([513, 513]));
