@@ -37,14 +37,35 @@ describe('toRgb', () => {
     const width = 7;
     const height = 5;
     const plane = width * height;
-    const chw = Float32Array.from({ length: 3 * plane + 2 }, (_, i) => Math.sin(i * 0.7) * 1.3);
+    const special = [5, 5, 0, -0, 1, -1, 1e-30, -1e-30, 2 ** -24, NaN, Infinity, -Infinity, 3e38];
+    const chw = Float32Array.from({ length: 3 * plane + 2 }, (_, i) =>
+      i < special.length ? special[i] : Math.sin(i * 0.7) * 1.3,
+    );
     const expected: number[] = [];
     for (let i = 0; i < plane; i++)
       for (let c = 0; c < 3; c++) {
         const v = (chw[2 + c * plane + i] + 1) / 2;
-        expected.push(Math.round(Math.min(1, Math.max(0, v)) * 255));
+        expected.push(Uint8Array.of(Math.round(Math.min(1, Math.max(0, v)) * 255))[0]); // NaN → 0
       }
     expect([...toRgb(chw, width, height, 2)]).toEqual(expected);
+  });
+
+  it('agrees with Math.round on 300k float32 values around [-1, 1], near 0 and near the ties', () => {
+    const n = 100_000;
+    const chw = new Float32Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      chw[i] = (i / n) * 2.4 - 1.2; // a sweep
+      chw[n + i] = (i - n / 2) * 2 ** -40; // tiny values around 0
+      chw[2 * n + i] = ((i % 256) + 0.5) / 127.5 - 1 + ((i >> 8) - 195) * 2 ** -24; // around m + 0.5
+    }
+    const rgb = toRgb(chw, n, 1);
+    let mismatches = 0;
+    for (let c = 0; c < 3; c++)
+      for (let i = 0; i < n; i++) {
+        const v = (chw[c * n + i] + 1) / 2;
+        if (rgb[i * 3 + c] !== Math.round(Math.min(1, Math.max(0, v)) * 255)) mismatches++;
+      }
+    expect(mismatches).toBe(0);
   });
 });
 

@@ -71,17 +71,25 @@ export async function encodeImagePng(
     .toBuffer();
 }
 
-/** VAE output (NCHW, values in [-1, 1]) of one image → interleaved RGB bytes. */
+/**
+ * VAE output (NCHW, values in [-1, 1]) of one image → interleaved RGB bytes: for each value
+ * round(clamp((v + 1) / 2) * 255), Math.round's ties away from zero.
+ *
+ * It stores ((v + 1) / 2) * 255 into a Uint8ClampedArray, which clamps (NaN → 0) and rounds ties
+ * to even instead, three times faster than Math.round and two comparisons. The two agree for
+ * every float32 v: (v + 1) / 2 * 255 can be exactly m + 0.5 only at 127.5 (v = 0, or |v| too
+ * small to change v + 1), where both give 128 — checked for every float32 with
+ * 2^-30 <= |v| <= 1.25 and samples below; the spec compares it with the formula.
+ */
 export function toRgb(chw: Float32Array, width: number, height: number, offset = 0): Uint8Array {
   const plane = width * height;
-  const rgb = new Uint8Array(plane * 3);
-  // One plane at a time (sequential reads); the same arithmetic as per pixel, so the same bytes.
-  for (let c = 0; c < 3; c++) {
-    const base = offset + c * plane;
-    for (let i = 0, o = c; i < plane; i++, o += 3) {
-      const v = (chw[base + i] + 1) / 2;
-      rgb[o] = Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
-    }
+  const rgb = new Uint8ClampedArray(plane * 3);
+  const g = offset + plane;
+  const b = offset + 2 * plane;
+  for (let i = 0, o = 0; i < plane; i++, o += 3) {
+    rgb[o] = ((chw[offset + i] + 1) / 2) * 255;
+    rgb[o + 1] = ((chw[g + i] + 1) / 2) * 255;
+    rgb[o + 2] = ((chw[b + i] + 1) / 2) * 255;
   }
-  return rgb;
+  return new Uint8Array(rgb.buffer);
 }
