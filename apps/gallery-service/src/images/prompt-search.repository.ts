@@ -60,11 +60,11 @@ export function wordGrams(word: string): string[] {
 const TOP_RANK = '1.0000';
 
 /**
- * How many of the owner's newest images the fast path reads before it gives up: when fewer
- * than a page of them match and rank 1, the full ranking runs instead (a few milliseconds lost
- * at most; a word in one prompt of fifty still fills a page of 30 within them).
+ * How many candidates (rows holding the words' n-grams), newest first, the fast path ranks for
+ * each hit it needs: when fewer than a page of them match and rank 1, the full ranking runs
+ * instead.
  */
-const FAST_PATH_ROWS = 1500;
+const FAST_PATH_FACTOR = 3;
 
 /** How many of the owner's newest images suggest reads before it groups every match. */
 const SUGGEST_NEWEST = 500;
@@ -122,17 +122,18 @@ export class PromptSearchRepository extends SqlRepository {
          FROM "images" WHERE ${[...base, ...match, ...gramsMatch].join(' AND ')}
        ) hits ${after}
        ORDER BY "rank" DESC, "created_at" DESC, "id" DESC LIMIT $3`;
-    // The newest rows come from the (owner, created_at) index, read lazily: its LIMIT keeps the
-    // word conditions out of that scan, so the walk stops as soon as a page ranks 1.
+    // The newest candidates: the planner walks the (owner, created_at) index and stops early
+    // when the n-grams are common, or sorts the few rows the n-gram index gives when they are
+    // rare; its LIMIT keeps the word conditions and the rank out of that choice.
     const fastPath = !search.after || Number(search.after.rank) === Number(TOP_RANK);
     const sql = fastPath
       ? `WITH fast AS (
            SELECT "id", "created_at", ${rank} AS "rank" FROM (
              SELECT "id", "created_at", ${column} FROM "images"
-             WHERE ${base.join(' AND ')} ${newestAfter}
-             ORDER BY "created_at" DESC, "id" DESC LIMIT ${FAST_PATH_ROWS}
+             WHERE ${[...base, ...gramsMatch].join(' AND ')} ${newestAfter}
+             ORDER BY "created_at" DESC, "id" DESC LIMIT $3 * ${FAST_PATH_FACTOR}
            ) newest
-           WHERE ${[...match, `${rank} = ${TOP_RANK}`].join(' AND ')}
+         WHERE ${[...match, `${rank} = ${TOP_RANK}`].join(' AND ')}
            ORDER BY "created_at" DESC, "id" DESC LIMIT $3
          )
          SELECT * FROM fast WHERE (SELECT count(*) FROM fast) = $3
