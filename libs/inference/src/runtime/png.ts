@@ -40,12 +40,13 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
 }
 
 /**
- * zlib level of the larger images a generation stores (libvips through sharp, no row filters):
- * at 512x512 level 1 takes about 3 ms where node's zlib at level 6 took 10-16 ms, and the tiny
- * model's images grow from 64 to 113 KB; row filters would shrink photographic images but cost
- * about 4x the time.
+ * zlib level of the larger images a generation stores (libvips/zlib-ng through sharp, no row
+ * filters). Measured at 512x512 on the 2-core box: node's zlib at 6 took 10-16 ms for the tiny
+ * model's image (64 KB); sharp at 1 about 2.7 ms (113 KB), at 2 about 3 ms (81 KB), at 6 about
+ * 8 ms. For photographs (two JPEGs scaled to 512x512) level 2 gave 559/696 KB against 553/694 KB
+ * at 6 and 666/764 KB at 1. Row filters shrink photographs by another 30 % at 2-3x the time.
  */
-export const IMAGE_PNG_LEVEL = 1;
+export const IMAGE_PNG_LEVEL = 2;
 /**
  * Below this many pixels sharp's fixed cost (a libvips pipeline and a thread-pool hop, ~0.8 ms)
  * is more than node's zlib takes for the whole image, so small images stay on encodePng.
