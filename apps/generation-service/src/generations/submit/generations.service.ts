@@ -155,15 +155,14 @@ export class GenerationsService {
     this.metrics.submittedOne(row.tier);
     void this.channel.announceJob(row.queue);
     void this.channel.publish({ generationId: id, type: 'queued', data: { queue: row.queue } });
-    const [position] = await Promise.all([
-      this.queues.waitingCount(row.tier).catch(() => null),
-      // Best effort: without the mark, a lost job is still found, only after the sweeper's grace.
-      this.repo
-        .markEnqueued(row.id)
-        .catch((err: unknown) =>
-          this.logger.warn({ generationId: id, err: String(err) }, 'enqueued_at not recorded'),
-        ),
-    ]);
+    // Best effort and off the answer's path: without the mark, a lost job is still found, only
+    // after the sweeper's grace.
+    void this.repo
+      .markEnqueued(row.id)
+      .catch((err: unknown) =>
+        this.logger.warn({ generationId: id, err: String(err) }, 'enqueued_at not recorded'),
+      );
+    const position = await this.queues.waitingCount(row.tier).catch(() => null);
     return this.answer(row, position);
   }
 
