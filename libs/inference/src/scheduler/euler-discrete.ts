@@ -146,7 +146,9 @@ export class EulerDiscreteScheduler implements Scheduler {
   scaleModelInput(sample: Float32Array, stepIndex: number): Float32Array {
     const sigma = this.sigma(stepIndex);
     const scale = 1 / Math.sqrt(sigma * sigma + 1);
-    return sample.map((x) => x * scale);
+    const out = new Float32Array(sample.length); // a loop: TypedArray#map with a closure is ~10x slower
+    for (let i = 0; i < sample.length; i++) out[i] = sample[i] * scale;
+    return out;
   }
 
   step(
