@@ -1,3 +1,5 @@
+// First, before any module loads: keeps an idle process's young generation small.
+import '../../../libs/common/src/process/lean-boot-heap';
 import { createHttpApp, listen, runProcess } from '@pingvas/common';
 import { SYSTEM_WORKER } from '@pingvas/contracts';
 import { loadSystemWorkerConfig } from './config';

@@ -1,3 +1,5 @@
+// First, before any module loads: keeps an idle process's young generation small.
+import '../../../libs/common/src/process/lean-boot-heap';
 import { runProcess } from '@pingvas/common';
 import { SERVICES } from '@pingvas/contracts';
 import { startService } from '@pingvas/messaging';

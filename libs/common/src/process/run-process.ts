@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/env';
+import { restoreYoungGenerationGrowth } from './lean-boot-heap';
 
 export interface RunningProcess {
   close(): Promise<void>;
@@ -23,6 +24,7 @@ export async function runProcess(
   let running: RunningProcess;
   try {
     running = await start();
+    restoreYoungGenerationGrowth();
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message);
     fail(
