@@ -89,7 +89,8 @@ export class PromptSearchRepository extends SqlRepository {
    * rule. Ranking every match by word_similarity costs microseconds a row, so the page is
    * first looked for among the newest matches: word_similarity is at most 1, so when a page of
    * them ranks 1 it is exactly the page the full ranking gives (rank 1, newest first), read by
-   * walking the (owner, created_at) index. Otherwise (or after a cursor of a lower rank) every
+   * walking the (owner, created_at) index; when the candidates are fewer than it reads, those
+   * it read are all of them and are ranked. Otherwise (or after a cursor of a lower rank) every
    * match is ranked, in the same statement.
    */
   async search(search: PromptSearch): Promise<PromptHit[]> {
@@ -122,23 +123,34 @@ export class PromptSearchRepository extends SqlRepository {
          FROM "images" WHERE ${[...base, ...match, ...gramsMatch].join(' AND ')}
        ) hits ${after}
        ORDER BY "rank" DESC, "created_at" DESC, "id" DESC LIMIT $3`;
-    // The newest candidates: the planner walks the (owner, created_at) index and stops early
-    // when the n-grams are common, or sorts the few rows the n-gram index gives when they are
-    // rare; its LIMIT keeps the word conditions and the rank out of that choice.
+    // The newest candidates: the planner walks the (owner, created_at) index when the n-grams
+    // are common, or sorts the few rows the n-gram index gives when they are rare; its LIMIT
+    // keeps the word conditions and the rank out of that choice.
     const fastPath = !search.after || Number(search.after.rank) === Number(TOP_RANK);
+    // Without a cursor, fewer candidates than the LIMIT means the newest are all of them: the
+    // page is theirs, ranked, and the full statement does not run.
+    const complete = search.after
+      ? 'false'
+      : `(SELECT count(*) FROM newest) < $3 * ${FAST_PATH_FACTOR}`;
     const sql = fastPath
-      ? `WITH fast AS (
-           SELECT "id", "created_at", ${rank} AS "rank" FROM (
-             SELECT "id", "created_at", ${column} FROM "images"
-             WHERE ${[...base, ...gramsMatch].join(' AND ')} ${newestAfter}
-             ORDER BY "created_at" DESC, "id" DESC LIMIT $3 * ${FAST_PATH_FACTOR}
-           ) newest
-         WHERE ${[...match, `${rank} = ${TOP_RANK}`].join(' AND ')}
+      ? `WITH newest AS (
+           SELECT "id", "created_at", ${column} FROM "images"
+           WHERE ${[...base, ...gramsMatch].join(' AND ')} ${newestAfter}
+           ORDER BY "created_at" DESC, "id" DESC LIMIT $3 * ${FAST_PATH_FACTOR}
+         ), ranked AS (
+           SELECT "id", "created_at", ${rank} AS "rank" FROM newest
+           WHERE ${match.length > 0 ? match.join(' AND ') : 'true'}
+         ), fast AS (
+           SELECT * FROM ranked WHERE "rank" = ${TOP_RANK}
            ORDER BY "created_at" DESC, "id" DESC LIMIT $3
          )
          SELECT * FROM fast WHERE (SELECT count(*) FROM fast) = $3
          UNION ALL
-         (SELECT * FROM (${full}) ranked WHERE (SELECT count(*) FROM fast) < $3)
+         (SELECT * FROM ranked WHERE (SELECT count(*) FROM fast) < $3 AND ${complete}
+          ORDER BY "rank" DESC, "created_at" DESC, "id" DESC LIMIT $3)
+         UNION ALL
+         (SELECT * FROM (${full}) everything
+          WHERE (SELECT count(*) FROM fast) < $3 AND NOT ${complete})
          ORDER BY "rank" DESC, "created_at" DESC, "id" DESC`
       : full;
     const rows = await this.query<{ id: string; rank: string; created_at: Date }>(sql, params);
