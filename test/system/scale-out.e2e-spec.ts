@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadBaseConfig, MetricsRegistry } from '@pingvas/common';
-import { GenerationChannels } from '@pingvas/contracts';
+import { catalogueChangesChannel, GenerationChannels } from '@pingvas/contracts';
 import { apiKeyRevocationChannel, RpcClient, RpcMetrics } from '@pingvas/messaging';
 import { eventually, TEST_REDIS_URL } from '@pingvas/testing';
 import Redis from 'ioredis';
@@ -296,13 +296,15 @@ describe('scale-out: every service as replicated real processes on S3 storage', 
 
     // Broadcasts that every replica must hear stay pub/sub on purpose and are left out here:
     // the live channel's events, cancel and job-added signals (generation-service replicas and
-    // workers) and the API-key revocation that empties every process's key cache.
+    // workers), the API-key revocation that empties every process's key cache and the catalogue
+    // change that empties every generation-service replica's cache of plans and models.
     const ns = fleet.namespace;
     const broadcast = (c: string) =>
       [
         GenerationChannels.events(ns),
         GenerationChannels.jobAdded(ns),
         apiKeyRevocationChannel(ns),
+        catalogueChangesChannel(ns),
       ].includes(c) || c.startsWith(GenerationChannels.cancel(ns));
     const all = (await redis.pubsub('CHANNELS', `${ns}:*`)).map(String).sort();
     const channels = all.filter((c) => !broadcast(c));
