@@ -16,6 +16,7 @@ export * from './http/input-limits';
 export * from './http/listen';
 export * from './http/request-context';
 export * from './http/request-id';
+export * from './logging/access-log';
 export * from './logging/logger-params';
 export * from './metrics/metrics.registry';
 export * from './metrics/service-metrics';

@@ -1,15 +1,14 @@
-import { type DynamicModule, Global, Module, RequestMethod } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { LoggerModule } from 'nestjs-pino';
+import { Logger, PARAMS_PROVIDER_TOKEN, PinoLogger } from 'nestjs-pino';
 import type { BaseConfig } from './config/env';
 import { APP_CONFIG } from './config/config.tokens';
 import { AppErrorFilter } from './errors/app-error.filter';
 import { createValidationPipe } from './errors/validation';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness.registry';
-import { loggerParams, QUIET_PATHS } from './logging/logger-params';
-import { ALL_ROUTES } from './metrics/http-metrics.middleware';
+import { createRootLogger, ROOT_LOGGER } from './logging/access-log';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics.registry';
 
@@ -22,29 +21,25 @@ import { MetricsRegistry } from './metrics/metrics.registry';
 @Module({})
 export class PlatformModule {
   static forRoot(config: BaseConfig): DynamicModule {
+    // nestjs-pino's Nest logger over one root logger; no pino-http middleware: the access line
+    // and the request id of every line come from requestEntryMiddleware and the request context.
+    const logger = createRootLogger(config);
     return {
       module: PlatformModule,
-      imports: [
-        LoggerModule.forRoot({
-          ...loggerParams(config),
-          forRoutes: [{ path: ALL_ROUTES, method: RequestMethod.ALL }],
-          // A child logger per probe costs more than the probe itself; probes log nothing anyway.
-          exclude: [...QUIET_PATHS].map((path) => ({
-            path: path.slice(1),
-            method: RequestMethod.GET,
-          })),
-        }),
-        TerminusModule.forRoot({ logger: false }),
-      ],
+      imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: AppErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: ROOT_LOGGER, useValue: logger },
+        { provide: PARAMS_PROVIDER_TOKEN, useValue: { pinoHttp: { logger } } },
+        Logger,
+        PinoLogger,
         MetricsRegistry,
         ReadinessRegistry,
       ],
-      exports: [APP_CONFIG, MetricsRegistry, ReadinessRegistry],
+      exports: [APP_CONFIG, ROOT_LOGGER, Logger, PinoLogger, MetricsRegistry, ReadinessRegistry],
     };
   }
 }

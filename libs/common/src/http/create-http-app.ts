@@ -3,13 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { Logger as PinoRoot } from 'pino';
 import type { BaseConfig } from '../config/env';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 import { bodyParsers } from './body-parsers';
 import { answerClientErrorsAsJson } from './client-errors';
 import { corsOptions } from './cors';
-import { requestIdMiddleware } from './request-id';
+import { ROOT_LOGGER } from '../logging/access-log';
+import { requestEntryMiddleware } from './request-entry';
 
 export const API_PREFIX = 'api/v1';
 
@@ -27,7 +29,8 @@ export interface HttpAppOptions {
 }
 
 /**
- * Builds a Nest HTTP app with the platform's conventions (DESIGN §1, §10): request ids first,
+ * Builds a Nest HTTP app with the platform's conventions (DESIGN §1, §10): request ids and the
+ * access log first (`/health` answered there),
  * body size limits, `/api/v1` prefix, metrics,
  * and OpenAPI at `/docs`.
  */
@@ -44,12 +47,16 @@ export async function createHttpApp(
   app.useLogger(app.get(Logger));
   answerClientErrorsAsJson(app.getHttpServer());
   app.disable('x-powered-by');
+  // API JSON is not revalidated: hashing every body for an ETag costs more than it saves
+  // (image files set their own ETag and answer 304 themselves).
+  app.set('etag', false);
   // Which proxies may set X-Forwarded-For: rate limits key on the client's real address.
   app.set('trust proxy', config.http.trustProxy === 'false' ? false : config.http.trustProxy);
-  app.use(requestIdMiddleware);
+  const metrics = app.get(MetricsRegistry);
+  app.use(requestEntryMiddleware(app.get<PinoRoot>(ROOT_LOGGER), metrics));
   // None by default: only origins named in CORS_ORIGINS may call from another site's pages.
   if (config.http.corsOrigins.length > 0) app.enableCors(corsOptions(config.http.corsOrigins));
-  app.use(httpMetricsMiddleware(app.get(MetricsRegistry)));
+  app.use(httpMetricsMiddleware(metrics));
   app.use(...bodyParsers(config.http.bodyLimit));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
 
