@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG, type BaseConfig, RevokedSessions } from '@pingvas/common';
 import { reconnectDelay, redisOptionsFromUrl } from './redis-options';
 import { ApiKeyRevocations } from './api-key-revocations';
@@ -10,7 +10,6 @@ import { RedisReadiness } from './redis-readiness';
 import { RedisRevokedSessions } from './revoked-sessions';
 import { RpcMetrics } from './rpc/rpc-metrics';
 import { RpcClient } from './rpc-client';
-import { RpcRequestContextInterceptor } from './rpc-server';
 
 /**
  * Redis for a process: the RPC client and the RPC metrics of both sides, BullMQ's shared connection settings (key prefix per
@@ -49,7 +48,6 @@ export class MessagingModule {
         QueueErrorLog,
         JobHandlers,
         ApiKeyRevocations,
-        { provide: APP_INTERCEPTOR, useClass: RpcRequestContextInterceptor },
       ],
       exports: [
         ...rpc,

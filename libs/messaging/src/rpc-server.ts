@@ -1,16 +1,7 @@
-import {
-  type CallHandler,
-  createParamDecorator,
-  type ExecutionContext,
-  Injectable,
-  type NestInterceptor,
-} from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { CustomStrategy } from '@nestjs/microservices';
-import { AppError, type BaseConfig, chooseRequestId, requestContext } from '@pingvas/common';
+import { AppError, type BaseConfig } from '@pingvas/common';
 import type { RpcEnvelope } from '@pingvas/contracts';
-import { PinoLogger } from 'nestjs-pino';
-import { Store, storage } from 'nestjs-pino/storage';
-import { Observable } from 'rxjs';
 import { redisOptionsFromUrl } from './redis-options';
 import { StreamRpcServer } from './redis-transport';
 import type { RpcServerObserver } from './rpc/rpc-metrics';
@@ -39,19 +30,3 @@ function envelopeOf(data: unknown): RpcEnvelope<unknown> {
 export const RpcPayload = createParamDecorator((_: unknown, ctx: ExecutionContext) => {
   return envelopeOf(ctx.switchToRpc().getData()).payload;
 });
-
-/** Global (both contexts); runs an RPC handler inside the caller's request id, so its log lines carry that id. */
-@Injectable()
-export class RpcRequestContextInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'rpc') return next.handle();
-    const data = context.switchToRpc().getData<{ requestId?: unknown } | undefined>();
-    const requestId = chooseRequestId(data?.requestId);
-    const logger = PinoLogger.root.child({ requestId, rpc: context.getHandler().name });
-    return new Observable((subscriber) =>
-      requestContext.run({ requestId }, () =>
-        storage.run(new Store(logger), () => next.handle().subscribe(subscriber)),
-      ),
-    );
-  }
-}

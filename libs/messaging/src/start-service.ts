@@ -12,7 +12,7 @@ export async function startService(
   config: BaseConfig,
 ): Promise<INestApplication> {
   const app = await createHttpApp(module, config, { docsTitle: `Pingvas ${config.processName}` });
-  // The RPC side shares the app's global pipe, filter and interceptor (APP_* providers).
+  // The RPC side shares the app's global pipe and filter (APP_* providers).
   const metrics = app.get(RpcMetrics, { strict: false });
   app.connectMicroservice(rpcServerStrategy(config, metrics), { inheritAppConfig: true });
   await app.startAllMicroservices();

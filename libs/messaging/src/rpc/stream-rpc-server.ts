@@ -6,6 +6,7 @@ import {
   type WritePacket,
 } from '@nestjs/microservices';
 import { NO_MESSAGE_HANDLER } from '@nestjs/microservices/constants';
+import { chooseRequestId, requestContext } from '@pingvas/common';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -190,6 +191,19 @@ export class StreamRpcServer
   }
 
   private start(
+    handler: MessageHandler,
+    packet: Packet,
+    ctx: StreamRpcContext,
+    respond: (response: WritePacket) => Promise<void>,
+  ): void {
+    // The handler runs inside the caller's request id, so its log lines (and the RPCs it
+    // makes) carry that id; here rather than in an interceptor, which HTTP requests would pay.
+    const data = packet.data as { requestId?: unknown } | null | undefined;
+    const context = { requestId: chooseRequestId(data?.requestId), rpc: packet.pattern };
+    requestContext.run(context, () => this.runHandler(handler, packet, ctx, respond));
+  }
+
+  private runHandler(
     handler: MessageHandler,
     packet: Packet,
     ctx: StreamRpcContext,
