@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /** A transaction in progress: repositories take it to make their writes part of it. */
 export type Tx = EntityManager;
@@ -9,6 +10,16 @@ export function isUniqueViolation(err: unknown): boolean {
   return (
     err instanceof QueryFailedError && 'code' in err.driverError && err.driverError.code === '23505'
   );
+}
+
+interface PgResult {
+  command: string;
+  rows: unknown[];
+  rowCount: number | null;
+}
+
+interface PgPool {
+  query(sql: string, params: unknown[]): Promise<PgResult>;
 }
 
 /**
@@ -25,6 +36,26 @@ export function isUniqueViolation(err: unknown): boolean {
 export abstract class SqlRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * A statement outside a transaction, straight on the DataSource's node-postgres pool (a
+   * TypeORM query runner per statement costs more than a short read). The answer and the
+   * errors are TypeORM's: rows, `[rows, count]` for UPDATE and DELETE, QueryFailedError around
+   * what the driver threw (unique violations, an unreachable database: DATABASE_UNAVAILABLE).
+   */
+  private async poolQuery<T>(sql: string, params: unknown[]): Promise<T> {
+    const pool = (this.dataSource.driver as PostgresDriver).master as PgPool | undefined;
+    if (!pool) return this.dataSource.manager.query(sql, params);
+    let raw: PgResult;
+    try {
+      raw = await pool.query(sql, params);
+    } catch (err) {
+      throw new QueryFailedError(sql, params, err as Error);
+    }
+    return (
+      raw.command === 'UPDATE' || raw.command === 'DELETE' ? [raw.rows, raw.rowCount] : raw.rows
+    ) as T;
+  }
+
   /** Runs `fn` in one transaction: everything given `tx` commits together or not at all. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(fn);
@@ -36,7 +67,7 @@ export abstract class SqlRepository {
     params: unknown[] = [],
     tx?: Tx,
   ): Promise<R[]> {
-    return (tx ?? this.dataSource.manager).query(sql, params);
+    return tx ? tx.query(sql, params) : this.poolQuery<R[]>(sql, params);
   }
 
   /**
@@ -48,7 +79,9 @@ export abstract class SqlRepository {
     params: unknown[] = [],
     tx?: Tx,
   ): Promise<{ rows: R[]; count: number }> {
-    const [rows, count]: [R[], number] = await (tx ?? this.dataSource.manager).query(sql, params);
+    const [rows, count] = tx
+      ? ((await tx.query(sql, params)) as [R[], number])
+      : await this.poolQuery<[R[], number]>(sql, params);
     return { rows, count };
   }
 }
