@@ -1,14 +1,8 @@
 import { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type * as ClientS3 from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type * as LibStorage from '@aws-sdk/lib-storage';
+import type * as Presigner from '@aws-sdk/s3-request-presigner';
 import {
   assertBlobKey,
   type BlobInfo,
@@ -30,10 +24,34 @@ export interface S3Location {
   keyPrefix: string;
 }
 
+interface Sdk {
+  s3: typeof ClientS3;
+  storage: typeof LibStorage;
+  presigner: typeof Presigner;
+}
+
+let loadedSdk: Sdk | undefined;
+
+/**
+ * The AWS SDK loads with the first S3Storage, not with this module: every process imports
+ * @pingvas/storage, and one storing on local disk would otherwise keep the SDK (~20 MB
+ * resident) loaded for nothing.
+ */
+function sdk(): Sdk {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return (loadedSdk ??= {
+    s3: require('@aws-sdk/client-s3') as typeof ClientS3,
+    storage: require('@aws-sdk/lib-storage') as typeof LibStorage,
+    presigner: require('@aws-sdk/s3-request-presigner') as typeof Presigner,
+  });
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 /** Missing object (GetObject's NoSuchKey, HeadObject's bodiless 404); a missing bucket is not. */
 function isMissing(err: unknown): boolean {
   return (
-    err instanceof S3ServiceException &&
+    loadedSdk !== undefined &&
+    err instanceof loadedSdk.s3.S3ServiceException &&
     err.name !== 'NoSuchBucket' &&
     (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404)
   );
@@ -55,6 +73,7 @@ function contentDisposition({ filename, attachment }: PresignOptions): string | 
  */
 export class S3Storage implements BlobStorage {
   private readonly client: S3Client;
+  private readonly sdk = sdk();
 
   constructor(
     private readonly location: S3Location,
@@ -62,7 +81,7 @@ export class S3Storage implements BlobStorage {
   ) {
     this.client =
       client ??
-      new S3Client({
+      new this.sdk.s3.S3Client({
         region: location.region,
         endpoint: location.endpoint,
         forcePathStyle: location.forcePathStyle,
@@ -77,10 +96,13 @@ export class S3Storage implements BlobStorage {
     const target = { ...this.target(key), ContentType: contentTypeOf(key) };
     if (Buffer.isBuffer(data)) {
       await this.client.send(
-        new PutObjectCommand({ ...target, Body: data, ContentLength: data.length }),
+        new this.sdk.s3.PutObjectCommand({ ...target, Body: data, ContentLength: data.length }),
       );
     } else {
-      await new Upload({ client: this.client, params: { ...target, Body: data } }).done();
+      await new this.sdk.storage.Upload({
+        client: this.client,
+        params: { ...target, Body: data },
+      }).done();
     }
     const info = await this.stat(key);
     if (!info) throw new Error(`blob ${key} vanished right after it was written`);
@@ -89,7 +111,7 @@ export class S3Storage implements BlobStorage {
 
   async stat(key: string): Promise<BlobInfo | null> {
     try {
-      const head = await this.client.send(new HeadObjectCommand(this.target(key)));
+      const head = await this.client.send(new this.sdk.s3.HeadObjectCommand(this.target(key)));
       return { size: head.ContentLength ?? 0, contentType: head.ContentType ?? contentTypeOf(key) };
     } catch (err) {
       if (isMissing(err)) return null;
@@ -99,7 +121,7 @@ export class S3Storage implements BlobStorage {
 
   async read(key: string): Promise<Readable> {
     try {
-      const { Body } = await this.client.send(new GetObjectCommand(this.target(key)));
+      const { Body } = await this.client.send(new this.sdk.s3.GetObjectCommand(this.target(key)));
       if (!(Body instanceof Readable)) throw new Error(`no stream in the answer for ${key}`);
       return Body;
     } catch (err) {
@@ -110,7 +132,7 @@ export class S3Storage implements BlobStorage {
 
   async delete(key: string): Promise<void> {
     // S3 answers 204 for a key that holds nothing: idempotent as it is.
-    await this.client.send(new DeleteObjectCommand(this.target(key)));
+    await this.client.send(new this.sdk.s3.DeleteObjectCommand(this.target(key)));
   }
 
   /**
@@ -119,13 +141,13 @@ export class S3Storage implements BlobStorage {
    */
   async presignedUrl(key: string, options: PresignOptions): Promise<string> {
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
-    const command = new GetObjectCommand({
+    const command = new this.sdk.s3.GetObjectCommand({
       ...this.target(key),
       ResponseContentType: options.contentType,
       ResponseContentDisposition: contentDisposition(options),
       ResponseCacheControl: options.cacheControl,
     });
-    return getSignedUrl(this.client, command, {
+    return this.sdk.presigner.getSignedUrl(this.client, command, {
       expiresIn: options.expiresInS + 60,
       signingDate: new Date(minute),
     });

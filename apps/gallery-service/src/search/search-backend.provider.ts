@@ -2,7 +2,6 @@ import { Logger, type Provider } from '@nestjs/common';
 import { APP_CONFIG, ReadinessRegistry } from '@pingvas/common';
 import type { GalleryServiceConfig } from '../config';
 import { PromptSearchRepository } from '../images/prompt-search.repository';
-import { ElasticsearchImageSearch } from './elasticsearch/elasticsearch-search';
 import { ImageSearch } from './image-search';
 import { PostgresImageSearch } from './postgres-search';
 
@@ -13,6 +12,9 @@ export async function createImageSearch(
   logger: Logger,
 ): Promise<ImageSearch> {
   if (!config.search.elasticsearchUrl) return new PostgresImageSearch(prompts);
+  // Loaded only here: the client and its helpers are ~450 modules (~30 MB resident) that a
+  // gallery searching with PostgreSQL never needs.
+  const { ElasticsearchImageSearch } = await import('./elasticsearch/elasticsearch-search');
   const es = ElasticsearchImageSearch.connect(config.search.elasticsearchUrl, config.search.index);
   // Not fatal at boot: /ready stays 503 until Elasticsearch answers.
   await es

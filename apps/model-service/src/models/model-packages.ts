@@ -1,14 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, APP_CONFIG } from '@pingvas/common';
 import { type ModelLocation, type ModelPackage, modelPathOf } from '@pingvas/contracts';
-import {
-  type PackageValidation,
-  packageDigest,
-  validatePackage,
-  validateStoredPackage,
-} from '@pingvas/inference';
+import type { PackageValidation } from '@pingvas/inference';
 import { assertBlobKey, BLOB_STORAGE, type BlobStorage } from '@pingvas/storage';
 import type { ModelServiceConfig } from '../config';
+// The file itself, not @pingvas/inference's index: that loads onnxruntime-node and sharp.
+import { packageDigest } from '../../../../libs/inference/src/package/package-files';
 import { resolveModelPath } from './model-paths';
 import type { Model } from './models.repository';
 
@@ -25,6 +22,12 @@ export interface LocatedPackage {
   location: ModelLocation;
   validation: PackageValidation;
 }
+
+/**
+ * @pingvas/inference with onnxruntime-node (and sharp, ~30 MB resident together) loads when a
+ * package is first validated, not at boot: most of a model-service's life validates nothing.
+ */
+const inference = () => import('@pingvas/inference');
 
 /** Where a registered package lives (MODELS_DIR or the blob store) and what it holds. */
 @Injectable()
@@ -49,13 +52,13 @@ export class ModelPackages {
       if (!prefix.startsWith(STORAGE_ROOT)) throw badPrefix(storagePrefix);
       return {
         location: { source: 'storage', prefix },
-        validation: await validateStoredPackage(this.storage, prefix),
+        validation: await (await inference()).validateStoredPackage(this.storage, prefix),
       };
     }
     const resolved = await resolveModelPath(this.config.modelsDir, path ?? '');
     return {
       location: { source: 'local', path: resolved.relative },
-      validation: await validatePackage(resolved.absolute),
+      validation: await (await inference()).validatePackage(resolved.absolute),
     };
   }
 

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG } from '@pingvas/common';
-import { makeTinyModel } from '@pingvas/inference';
 import type { ModelServiceConfig } from '../config';
 import { ModelsRepository } from './models.repository';
 import { ModelsService } from './models.service';
@@ -32,7 +31,11 @@ export class TinyModelBootstrap implements OnApplicationBootstrap {
     if (!this.config.registerTinyModel) return;
     try {
       const dir = join(this.config.modelsDir, TINY_MODEL.path);
-      if (!existsSync(join(dir, 'model_index.json'))) await makeTinyModel(dir);
+      if (!existsSync(join(dir, 'model_index.json'))) {
+        // Loaded only to make it: @pingvas/inference brings onnxruntime-node and sharp.
+        const { makeTinyModel } = await import('@pingvas/inference');
+        await makeTinyModel(dir);
+      }
       let tiny = await this.repo.findByName(TINY_MODEL.name);
       if (!tiny) {
         await this.models
