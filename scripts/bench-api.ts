@@ -12,6 +12,7 @@ import { SERVICES } from '@pingvas/contracts';
 import { dropSchema } from '@pingvas/database';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
+import { SERVICE_NODE_FLAGS } from './node-flags';
 
 /**
  * `npm run bench:api`: what the HTTP pipeline costs on reads. Each service runs as its own
@@ -19,7 +20,8 @@ import Redis from 'ioredis';
  * their CPU; a bare Nest (Express) app answering JSON, also a process of its own, is the
  * baseline. Each route gets autocannon with CONNECTIONS connections for DURATION seconds after
  * a WARMUP; printed: req/s, p50, p99 and the share of the bare app, then every process's RSS
- * after boot and after the load. BENCH_CPU_PROF=<dir> starts the processes with --cpu-prof.
+ * after boot and after the load. Every process, the bare app too, runs with the V8 flags of the
+ * production images (SERVICE_NODE_FLAGS). BENCH_CPU_PROF=<dir> starts the processes with --cpu-prof.
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -104,7 +106,7 @@ function startProcess(name: string, port: number, args: string[], env: NodeJS.Pr
   const flags = CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, `--cpu-prof-name=${name}.cpuprofile`]
     : [];
-  const child = spawn(process.execPath, [...flags, ...args], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...flags, ...args], {
     env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { GPU_WORKER, type ProcessName, SERVICES, SYSTEM_WORKER, WEB } from '@pingvas/contracts';
+import { SERVICE_NODE_FLAGS } from './node-flags';
 import { ensureWebBuild } from './web-build';
 
 /**
@@ -79,7 +80,7 @@ let stopping = false;
 
 function start(spec: ProcessSpec, index: number): void {
   const env: NodeJS.ProcessEnv = { ...sharedEnv, PORT: String(spec.port) };
-  const child = spawn(process.execPath, [spec.entry], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, spec.entry], {
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
