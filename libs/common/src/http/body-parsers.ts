@@ -53,6 +53,14 @@ export function bodyParsers(limit: string): RequestHandler[] {
   ];
   return [
     (req: Request, res: Response, next: NextFunction) => {
+      // No body (type-is's test, which every parser makes first): nothing to parse or check.
+      if (
+        req.headers['transfer-encoding'] === undefined &&
+        isNaN(req.headers['content-length'] as unknown as number)
+      ) {
+        if (!('body' in req)) (req as { body?: unknown }).body = undefined;
+        return next();
+      }
       const chain = RAW_BODY_PATH.test(req.path) ? [raw] : parsers;
       const run = (index: number, err?: unknown): void => {
         if (err !== undefined) return next(parseFailure(err));

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { logAccess } from '../logging/access-log';
+import { accessLoggerOf, logAccess } from '../logging/access-log';
 import { QUIET_PATHS } from '../logging/logger-params';
 import type { MetricsRegistry } from '../metrics/metrics.registry';
 import { requestContext } from './request-context';
@@ -26,6 +26,7 @@ function answerLive(res: Response, metrics: MetricsRegistry): void {
  * request's access line when its response ends; probes and scrapes are not logged.
  */
 export function requestEntryMiddleware(logger: Logger, metrics: MetricsRegistry) {
+  const accessLogger = accessLoggerOf(logger);
   return (req: Request, res: Response, next: NextFunction): void => {
     const id = chooseRequestId(req.headers[REQUEST_ID_HEADER]);
     (req as RequestWithId).id = id;
@@ -34,7 +35,7 @@ export function requestEntryMiddleware(logger: Logger, metrics: MetricsRegistry)
     if (url === '/health' && req.method === 'GET') return answerLive(res, metrics);
     const query = url.indexOf('?');
     if (!QUIET_PATHS.has(query < 0 ? url : url.slice(0, query)))
-      logAccess(logger, req, res, id, Date.now());
+      logAccess(accessLogger, req, res, id, Date.now());
     requestContext.run({ requestId: id }, next);
   };
 }

@@ -13,19 +13,38 @@ export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
  * request context, with no child logger per request; secrets are redacted as in `loggerParams`.
  */
 export function createRootLogger(config: BaseConfig): Logger {
-  return pino({
+  // pino's own default (stdout, asynchronous, flushed at exit), shared by both loggers.
+  const destination = pino.destination({ dest: process.stdout.fd || 1, sync: false });
+  const options = {
     level: config.logLevel,
     base: { service: config.processName, env: config.appEnv },
     messageKey: 'msg',
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    mixin: () => {
-      const context = requestContext.getStore();
-      if (!context) return {};
-      return context.rpc === undefined
-        ? { requestId: context.requestId }
-        : { requestId: context.requestId, rpc: context.rpc };
+  };
+  const root = pino(
+    {
+      ...options,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      mixin: () => {
+        const context = requestContext.getStore();
+        if (!context) return {};
+        return context.rpc === undefined
+          ? { requestId: context.requestId }
+          : { requestId: context.requestId, rpc: context.rpc };
+      },
     },
-  });
+    destination,
+  );
+  // The access lines are built here from the method, the path without its query, ids and
+  // numbers only: nothing a redaction path could match, so they skip the redaction pass.
+  accessLoggers.set(root, pino(options, destination));
+  return root;
+}
+
+const accessLoggers = new WeakMap<Logger, Logger>();
+
+/** The logger `logAccess` writes with: `root`'s own unredacted twin when it has one. */
+export function accessLoggerOf(root: Logger): Logger {
+  return accessLoggers.get(root) ?? root;
 }
 
 type LoggedRequest = IncomingMessage & { principal?: { userId?: unknown } };
