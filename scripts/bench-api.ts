@@ -170,6 +170,9 @@ async function main(): Promise<void> {
     STORAGE_DIR: storageDir,
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     GENERATION_RATE_LIMIT_PER_MINUTE: '10000',
+    // As in production: no bundled tiny model made and validated at boot (dev/test only; its
+    // validation loads ONNX Runtime into model-service, ~50 MB, which no route here uses).
+    REGISTER_TINY_MODEL: 'false',
     JWKS_URL: `http://127.0.0.1:${ports['user-service']}/.well-known/jwks.json`,
     NO_COLOR: '1',
   };
