@@ -102,7 +102,13 @@ export class PromptSearchRepository extends SqlRepository {
       params.push(`%${escapeLike(word)}%`);
       match.push(`${column} ILIKE $${params.length}`);
     }
-    const grams = [...new Set(search.words.flatMap(wordGrams))];
+    // pg_trgm's index serves words of three characters and more; the n-grams serve what it
+    // cannot (shorter words) and 초성, whose trigram index the planner passes over. The n-gram
+    // index is shared by every owner, so for a light owner's long word it costs more than the
+    // trigram index (a bitmap over every owner's rows holding those bigrams).
+    const needsGrams =
+      search.form === 'chosung' || search.words.some((word) => [...word].length < 3);
+    const grams = needsGrams ? [...new Set(search.words.flatMap(wordGrams))] : [];
     let gramsMatch: string[] = [];
     if (grams.length > 0) {
       params.push(grams);
