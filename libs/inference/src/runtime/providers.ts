@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 
 export const KNOWN_PROVIDERS = ['cuda', 'cpu'] as const;
@@ -18,16 +20,44 @@ export function parseProviders(value: string): ProviderName[] {
   return names as ProviderName[];
 }
 
+/** Where onnxruntime-node keeps its native libraries for this platform. */
+export function onnxRuntimeLibraryDir(): string {
+  const pkg = dirname(require.resolve('onnxruntime-node/package.json'));
+  return join(pkg, 'bin', 'napi-v6', process.platform, process.arch);
+}
+
+/** The native library each provider beyond the CPU needs next to onnxruntime's own. */
+const PROVIDER_LIBRARY: Readonly<Record<Exclude<ProviderName, 'cpu'>, string>> = {
+  cuda: 'libonnxruntime_providers_cuda.so',
+};
+
 /**
- * Opens a graph with the first provider that loads, in order. onnxruntime-node throws when a
- * provider's libraries are absent (the CUDA provider on a machine without the GPU build), so
- * each is tried alone and the next one is the fallback.
+ * Whether `provider` can be asked for at all. Asking ONNX Runtime for CUDA where its provider
+ * library is not installed (every CPU machine: `.npmrc` skips the CUDA download) makes it print a
+ * red "Failed to load libonnxruntime_providers_shared.so" from native code, whatever the session's
+ * log level, so an uninstalled provider is never asked for.
+ */
+export function isProviderInstalled(
+  provider: ProviderName,
+  libraryDir: string = onnxRuntimeLibraryDir(),
+): boolean {
+  return provider === 'cpu' || existsSync(join(libraryDir, PROVIDER_LIBRARY[provider]));
+}
+
+/**
+ * Opens a graph with the first installed provider that loads, in order. onnxruntime-node throws
+ * when a provider cannot start (a CUDA build without a usable GPU), so each is tried alone and
+ * the next one is the fallback.
  */
 export async function openSession(
   path: string,
-  providers: readonly ProviderName[],
+  wanted: readonly ProviderName[],
+  installed: (provider: ProviderName) => boolean = (p) => isProviderInstalled(p),
 ): Promise<{ session: InferenceSession; provider: ProviderName }> {
-  const failures: string[] = [];
+  const failures = wanted
+    .filter((provider) => !installed(provider))
+    .map((provider) => `${provider}: its provider library is not installed`);
+  const providers = wanted.filter(installed);
   for (const [index, provider] of providers.entries()) {
     const last = index === providers.length - 1;
     try {
