@@ -2,7 +2,6 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,6 +12,7 @@ import { dropSchema } from '@pingvas/database';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { SERVICE_NODE_FLAGS } from './node-flags';
+import { sparePort } from './bench-stats';
 
 /**
  * `npm run bench:api`: what the HTTP pipeline costs on reads. Each service runs as its own
@@ -49,19 +49,6 @@ async function serveBare(port: number): Promise<void> {
   await app.listen(port, '127.0.0.1');
   process.stdout.write('ready\n');
   process.once('SIGTERM', () => void app.close().finally(() => process.exit(0)));
-}
-
-function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
 }
 
 /** Resident set size of a process in MB, from /proc (Linux). */

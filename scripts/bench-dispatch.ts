@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -10,7 +9,7 @@ import { GPU_WORKER, SERVICES, SYSTEM_WORKER } from '@pingvas/contracts';
 import { dropSchema } from '@pingvas/database';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { percentile } from './bench-stats';
+import { percentile, sparePort } from './bench-stats';
 
 /**
  * `npm run bench:dispatch`: the whole generation path as `npm start` runs it (six processes,
@@ -31,19 +30,6 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/2';
 const ADMIN = 'bench-admin@example.com';
 const PASSWORD = 'correct horse battery';
 const JOB = { prompt: '창가의 고양이', width: 64, height: 64, steps: 1 };
-
-function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
-}
 
 async function call<T>(
   url: string,

@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { Logger } from '@nestjs/common';
 import { ClientRedis, ServerRedis } from '@nestjs/microservices';
 import { StreamRpcClient, StreamRpcServer } from '@pingvas/messaging';
 import { firstValueFrom, type Observable, timeout } from 'rxjs';
-import { percentile } from './bench-stats';
+import { percentile, sparePort } from './bench-stats';
 
 /**
  * `npm run bench:rpc`: the RPC transport (Redis Streams, one consumer group per service) next
@@ -37,19 +37,6 @@ interface ClientProxy {
   connect(): Promise<unknown>;
   close(): unknown;
   send<T>(pattern: string, data: unknown): Observable<T>;
-}
-
-function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
 }
 
 /** About `ms` of CPU, the same work on every call. */
