@@ -110,6 +110,11 @@ export function commonValues(listens: string, serviceOnly: Record<string, Schema
     podSecurityContext: anyObject,
     securityContext: anyObject,
     terminationGracePeriodSeconds: integer(0),
+    preStopSleepSeconds: {
+      ...integer(0),
+      description:
+        'preStop sleep before SIGTERM so endpoints drain (seed 000); the workers use it too; 0: none',
+    },
     strategy: ref('strategy'),
     podAnnotations: ref('stringMap'),
     podLabels: ref('stringMap'),

@@ -15,11 +15,15 @@ interface Values {
   probes: { startup: Probe; liveness: Probe; readiness: Probe };
   migration: { enabled: boolean; command: string[] };
   priorityClassName: string;
+  preStopSleepSeconds: number;
+  terminationGracePeriodSeconds: number;
   env?: Record<string, string>;
+  systemWorker?: { terminationGracePeriodSeconds: number; priorityClassName?: string };
   worker?: {
     port: number;
     probes: { startup: Probe; liveness: Probe; readiness: Probe };
     terminationGracePeriodSeconds: number;
+    priorityClassName?: string;
     env?: Record<string, string>;
     keda: {
       enabled: boolean;
@@ -85,7 +89,10 @@ describe('Helm charts', () => {
         expect(values.migration.enabled).toBe(true);
         expect(values.migration.command).toEqual(['node', `dist/apps/${service}/src/migrate.js`]);
         expect(existsSync(join(ROOT, 'apps', service, 'src', 'migrate.ts'))).toBe(true);
-        expect(values.priorityClassName).toBe(`pingvas-${env}`);
+        // What prod must not lose to eviction runs above pingvas-prod (seed 003).
+        expect(values.priorityClassName).toBe(
+          env === 'prod' ? 'pingvas-prod-critical' : `pingvas-${env}`,
+        );
         if (values.env?.APP_ENV) expect(values.env.APP_ENV).toBe(env);
       }
     },
@@ -142,6 +149,110 @@ describe('Helm charts', () => {
     );
     expect(scaledObject).toContain('bullmq_job_count');
     expect(scaledObject).toMatch(/type:\s*prometheus/);
+  });
+
+  it('drains endpoints with a preStop sleep from values in every Deployment the library makes', () => {
+    const lib = readText(join('deploy', 'helm', 'pingvas-lib', 'templates', '_deployment.tpl'));
+    const workload = lib.slice(lib.indexOf('define "pingvas-lib.workload"'));
+    expect(workload).toMatch(
+      /\$preStop := \$v\.preStopSleepSeconds \| default \$root\.Values\.preStopSleepSeconds/,
+    );
+    expect(workload).toMatch(
+      /lifecycle:\s+preStop:\s+exec:\s+command: \["sleep", \{\{ \. \| quote \}\}\]/,
+    );
+    expect(workload).toMatch(/le \(int64 \$grace\) \(int64 \$preStop\)/);
+    // Every Deployment of the suite (the services, web, gpu-worker, system-worker) is that one.
+    const deployments = [...SERVICE_NAMES, WEB.name].flatMap((chart) =>
+      filesUnder(join('deploy', 'helm', chart, 'templates'), (n) => n.endsWith('deployment.yaml')),
+    );
+    expect(deployments.length).toBe(SERVICE_NAMES.length + 1 + 2);
+    for (const file of deployments) {
+      expect(readText(file)).toMatch(/include "pingvas-lib\.(deployment|workload)"/);
+    }
+    for (const chart of [...SERVICE_NAMES, WEB.name]) {
+      expect(
+        readYaml<Values>(join('deploy', 'helm', chart, 'values.yaml')).preStopSleepSeconds,
+      ).toBe(5);
+      for (const env of ENVS) {
+        const values = merged(chart, env);
+        expect(values.preStopSleepSeconds).toBeGreaterThan(0);
+        for (const grace of [
+          values.terminationGracePeriodSeconds,
+          values.worker?.terminationGracePeriodSeconds,
+          values.systemWorker?.terminationGracePeriodSeconds,
+        ]) {
+          if (grace !== undefined) expect(grace).toBeGreaterThan(values.preStopSleepSeconds);
+        }
+      }
+    }
+  });
+
+  it.each(SERVICE_NAMES)('%s: the API gets 60 s of termination grace (seed 004)', (service) => {
+    expect(
+      readYaml<Values>(join('deploy', 'helm', service, 'values.yaml'))
+        .terminationGracePeriodSeconds,
+    ).toBe(60);
+    for (const env of ENVS) {
+      expect(merged(service, env).terminationGracePeriodSeconds).toBeGreaterThanOrEqual(60);
+    }
+    const lib = readText(join('deploy', 'helm', 'pingvas-lib', 'templates', '_deployment.tpl'));
+    expect(lib).toContain(
+      '$grace := $v.terminationGracePeriodSeconds | default $root.Values.terminationGracePeriodSeconds',
+    );
+    expect(lib).toContain('terminationGracePeriodSeconds: {{ $grace }}');
+  });
+
+  it('runs the prod API services and their workers at pingvas-prod-critical, defined once in deploy/k8s', () => {
+    const classes = objectsOfKind<{
+      metadata: { name: string };
+      value: number;
+      globalDefault: boolean;
+    }>(join('deploy', 'k8s'), 'PriorityClass');
+    const critical = classes.filter((c) => c.metadata.name === 'pingvas-prod-critical');
+    expect(critical).toHaveLength(1);
+    expect(critical[0]).toMatchObject({ value: 2_000_000, globalDefault: false });
+    for (const chart of [...SERVICE_NAMES, WEB.name]) {
+      const here = filesUnder(join('deploy', 'helm', chart), () => true).filter((f) =>
+        readText(f).includes('kind: PriorityClass'),
+      );
+      expect(here).toEqual([]);
+    }
+    for (const service of SERVICE_NAMES) {
+      const prod = merged(service, 'prod');
+      expect(prod.priorityClassName).toBe('pingvas-prod-critical');
+      // The workers fall back to the chart's class unless they name their own.
+      if (prod.worker)
+        expect(prod.worker.priorityClassName ?? prod.priorityClassName).toBe(
+          'pingvas-prod-critical',
+        );
+      if (prod.systemWorker) {
+        expect(prod.systemWorker.priorityClassName ?? prod.priorityClassName).toBe(
+          'pingvas-prod-critical',
+        );
+      }
+      expect(merged(service, 'dev').priorityClassName).not.toBe('pingvas-prod-critical');
+    }
+    expect(merged('generation-service', 'prod').worker).toBeDefined();
+    expect(merged('user-service', 'prod').systemWorker).toBeDefined();
+    expect(merged(WEB.name, 'prod').priorityClassName).toBe('pingvas-prod');
+    const lib = readText(join('deploy', 'helm', 'pingvas-lib', 'templates', '_deployment.tpl'));
+    expect(lib).toContain(
+      '$priority := $v.priorityClassName | default $root.Values.priorityClassName',
+    );
+    // dev may not borrow it: the dev quota refuses pods at either prod class.
+    const quotas = objectsOfKind<{
+      metadata: { name: string; namespace: string };
+      spec: {
+        hard: { pods?: string };
+        scopeSelector?: { matchExpressions: { values: string[] }[] };
+      };
+    }>(join('deploy', 'k8s'), 'ResourceQuota');
+    const noProd = quotas.find((q) => q.metadata.name === 'no-prod-priority')!;
+    expect(noProd.metadata.namespace).toBe('dev');
+    expect(noProd.spec.hard.pods).toBe('0');
+    expect(noProd.spec.scopeSelector!.matchExpressions[0].values).toEqual(
+      expect.arrayContaining(['pingvas-prod', 'pingvas-prod-critical']),
+    );
   });
 
   it('names priority classes that deploy/k8s defines, prod above dev', () => {

@@ -16,8 +16,8 @@ A Deployment from a context dict:
   root, component, name, containerName, port, persistence
   v            the workload's values: image, command?, args?, probes, env, envFrom, resources,
                terminationGracePeriodSeconds, nodeSelector, tolerations, affinity,
-               podAnnotations, podLabels, strategy, priorityClassName, topologySpread
-               (the last four fall back to the root values)
+               podAnnotations, podLabels, strategy, priorityClassName, topologySpread,
+               preStopSleepSeconds (the last five fall back to the root values)
   replicas     set only when something else (HPA, KEDA) does not own the replica count
   podName      true: WORKER_ID = the pod's name
 
@@ -31,7 +31,11 @@ account token (the processes never call the Kubernetes API).
 {{- $sel := dict "root" $root "component" .component -}}
 {{- $priority := $v.priorityClassName | default $root.Values.priorityClassName -}}
 {{- $spread := $v.topologySpread | default $root.Values.topologySpread -}}
+{{- $preStop := $v.preStopSleepSeconds | default $root.Values.preStopSleepSeconds -}}
 {{- $grace := $v.terminationGracePeriodSeconds | default $root.Values.terminationGracePeriodSeconds | default 30 -}}
+{{- if and $preStop (le (int64 $grace) (int64 $preStop)) -}}
+{{- fail (printf "%s: terminationGracePeriodSeconds (%v s) must exceed preStopSleepSeconds (%v s)" .name $grace $preStop) -}}
+{{- end -}}
 {{- $strategy := $v.strategy | default (dict "type" "RollingUpdate" "rollingUpdate" (dict "maxSurge" 1 "maxUnavailable" 0)) -}}
 apiVersion: apps/v1
 kind: Deployment
@@ -127,6 +131,16 @@ spec:
             {{- include "pingvas-lib.probe" (dict "probe" $v.probes.liveness) | nindent 12 }}
           readinessProbe:
             {{- include "pingvas-lib.probe" (dict "probe" $v.probes.readiness) | nindent 12 }}
+          {{- /* Sleep before SIGTERM so the endpoint removal reaches every kube-proxy and ingress
+          first (seed 000). exec sleep, not the native `sleep` action: that is beta only from
+          Kubernetes 1.30 and the images ship coreutils' sleep. The sleep counts against
+          terminationGracePeriodSeconds. */}}
+          {{- with $preStop }}
+          lifecycle:
+            preStop:
+              exec:
+                command: ["sleep", {{ . | quote }}]
+          {{- end }}
           resources:
             {{- toYaml $v.resources | nindent 12 }}
           securityContext:
