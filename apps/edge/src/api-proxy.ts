@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { type ErrorBody, SERVICES, serviceForPath } from '@pingvas/contracts';
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
@@ -32,6 +32,10 @@ export function apiProxy(
   logger: Logger,
 ): RequestHandler<EdgeRequest, ServerResponse> {
   const proxy = createProxyMiddleware<EdgeRequest, ServerResponse>({
+    // A fresh connection per request: Node's global agent keeps sockets alive, and a request
+    // sent on one the service is closing at that moment (its keep-alive timeout) fails with
+    // ECONNRESET, which the edge could only answer with a 503. Upstreams are on loopback.
+    agent: new Agent({ keepAlive: false }),
     pathFilter: (pathname) => serviceForPath(pathname) !== undefined,
     router: (req) => config.upstreams[serviceForPath(req.url ?? '')!],
     on: {
