@@ -122,6 +122,38 @@ describe('payment-service: credits', () => {
     expect(await balanceOf(userId)).toEqual({ available: 6, reserved: 994 });
   });
 
+  it('holds a first reservation while user.created is opening the same account', async () => {
+    const userId = randomUUID();
+    let commit!: () => void;
+    let opened!: () => void;
+    const isOpen = new Promise<void>((resolve) => (opened = resolve));
+    // user.created's transaction: the account row is written but not yet committed.
+    const opening = ledger.transaction(async (tx) => {
+      await ledger.openAccount(userId, tx);
+      opened();
+      await new Promise<void>((resolve) => (commit = resolve));
+    });
+    await isOpen;
+    const reserving = reserve(userId, 5);
+    await eventually(
+      async () =>
+        Number(
+          (
+            await payment.sql<{ waiting: string }>(
+              `SELECT count(*) AS waiting FROM pg_stat_activity
+               WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO "credit_accounts"%'`,
+            )
+          )[0].waiting,
+        ) > 0 || undefined,
+      10_000,
+      'the reservation waits on the opening account',
+    );
+    commit();
+    await opening;
+    await expect(reserving).resolves.toMatchObject({ available: 95 });
+    expect(await balanceOf(userId)).toEqual({ available: 95, reserved: 5 });
+  });
+
   it('answers a repeated reservation id with the first answer and holds nothing more', async () => {
     const userId = randomUUID();
     const id = randomUUID();

@@ -97,9 +97,13 @@ export class CreditLedger {
       if (!held) return this.firstAnswer(req, tx);
 
       // The account is open but for a user's very first move: open it only when the hold finds none.
+      // Hold again whoever opened it: `user.created` may have opened it while this waited, and the
+      // second UPDATE (read committed) sees that row.
       let moved = await this.accounts.hold(req.userId, req.amount, tx);
-      if (!moved && (await this.openAccount(req.userId, tx)))
+      if (!moved) {
+        await this.openAccount(req.userId, tx);
         moved = await this.accounts.hold(req.userId, req.amount, tx);
+      }
       if (!moved) {
         const account = await this.accounts.find(req.userId, tx);
         const refused: Refusal = {
