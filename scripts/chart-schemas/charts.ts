@@ -76,8 +76,12 @@ const worker = closed({
     cooldownPeriod: integer(0),
     prometheus: closed({
       serverAddress: string('^https?://'),
-      queues: oneOrMore(TIERS.map((tier) => QueueNames.tier(tier))),
-      states: oneOrMore(['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed']),
+      // Every tier queue, each with the queued jobs one worker is there for (seed 004).
+      queuedJobsPerWorker: closed(
+        Object.fromEntries(TIERS.map((tier) => [QueueNames.tier(tier), integer(1)])),
+      ),
+      queuedStates: oneOrMore(['waiting', 'prioritized', 'delayed']),
+      activeJobsPerWorker: integer(1),
       threshold: decimal,
       activationThreshold: decimal,
       scopeToNamespace: boolean,

@@ -29,7 +29,12 @@ interface Values {
       enabled: boolean;
       minReplicaCount: number;
       maxReplicaCount: number;
-      prometheus: { queues: string[]; states: string[] };
+      prometheus: {
+        queuedJobsPerWorker: Record<string, number>;
+        queuedStates: string[];
+        activeJobsPerWorker: number;
+        threshold: string;
+      };
     };
   };
 }
@@ -130,25 +135,32 @@ describe('Helm charts', () => {
     expect(templates).toContain('kind: ScaledObject');
   });
 
-  it('scales workers from zero on every waiting, prioritized and active job of the five tier queues', () => {
+  it('scales workers from zero on the demand of the five tier queues, by seed 004 thresholds', () => {
+    // Seed 004's listLength per tier queue: queued jobs that ask for one more worker.
+    const seedThresholds = { enterprise: 1, studio: 2, pro: 3, starter: 5, free: 10 };
     const expected = { dev: 3, prod: 15 };
     for (const env of ENVS) {
-      const { keda } = merged('generation-service', env).worker!;
+      const worker = merged('generation-service', env).worker!;
+      const { keda } = worker;
       expect(keda.enabled).toBe(true);
       expect(keda.minReplicaCount).toBe(0);
       expect(keda.maxReplicaCount).toBe(expected[env]);
-      expect([...keda.prometheus.queues].sort()).toEqual(
-        TIERS.map((t) => QueueNames.tier(t)).sort(),
+      expect(keda.prometheus.queuedJobsPerWorker).toEqual(
+        Object.fromEntries(TIERS.map((t) => [QueueNames.tier(t), seedThresholds[t]])),
       );
-      expect(keda.prometheus.states).toEqual(
-        expect.arrayContaining(['waiting', 'prioritized', 'active']),
-      );
+      expect([...keda.prometheus.queuedStates].sort()).toEqual(['prioritized', 'waiting']);
+      // A running job holds a worker whatever its tier.
+      expect(keda.prometheus.activeJobsPerWorker).toBe(Number(worker.env?.WORKER_CONCURRENCY ?? 1));
+      expect(keda.prometheus.threshold).toBe('1');
     }
     const scaledObject = readText(
       join('deploy', 'helm', 'generation-service', 'templates', 'worker-scaledobject.yaml'),
     );
     expect(scaledObject).toContain('bullmq_job_count');
     expect(scaledObject).toMatch(/type:\s*prometheus/);
+    // One summed query: a term with no series must not empty the sum.
+    expect(scaledObject).toContain('or vector(0)');
+    expect(scaledObject).toContain('join " + " $terms');
   });
 
   it('drains endpoints with a preStop sleep from values in every Deployment the library makes', () => {
