@@ -2,6 +2,7 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import { Button } from '@/components/button';
+import { EmailField, emailRules } from '@/components/email-field';
 import { ErrorNotice } from '@/components/error-notice';
 import { Field } from '@/components/field';
 import { isApiError } from '@/lib/errors';
@@ -14,8 +15,6 @@ interface FormValues {
   password: string;
   displayName: string;
 }
-
-export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Sign-in and sign-up share one form: sign-up adds a name and the password rule. */
 export function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
@@ -80,24 +79,10 @@ export function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
             )}
           </Field>
         )}
-        <Field
-          label={t('auth.email')}
+        <EmailField
           error={errors.email?.message ?? (emailTaken ? t('errors.EMAIL_TAKEN') : undefined)}
-        >
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="email"
-              autoComplete="email"
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              {...register('email', {
-                required: t('auth.emailRequired'),
-                pattern: { value: EMAIL, message: t('auth.emailInvalid') },
-              })}
-            />
-          )}
-        </Field>
+          registration={register('email', emailRules(t))}
+        />
         <Field
           label={t('auth.password')}
           hint={mode === 'signup' ? t('auth.passwordRule') : undefined}

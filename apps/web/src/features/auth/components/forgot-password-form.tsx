@@ -3,10 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Button } from '@/components/button';
 import { ErrorNotice } from '@/components/error-notice';
-import { Field } from '@/components/field';
+import { EmailField, emailRules } from '@/components/email-field';
 import { useForgotPassword } from '../api/auth';
 import { AuthCard } from './auth-card';
-import { EMAIL } from './auth-form';
 
 /** Asks for a reset link; the answer never says whether the address has an account. */
 export function ForgotPasswordForm() {
@@ -31,21 +30,10 @@ export function ForgotPasswordForm() {
       ) : (
         <form onSubmit={onSubmit} noValidate className="stack">
           <p className="muted">{t('forgotPassword.intro')}</p>
-          <Field label={t('auth.email')} error={errors.email?.message}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="email"
-                autoComplete="email"
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-                {...register('email', {
-                  required: t('auth.emailRequired'),
-                  pattern: { value: EMAIL, message: t('auth.emailInvalid') },
-                })}
-              />
-            )}
-          </Field>
+          <EmailField
+            error={errors.email?.message}
+            registration={register('email', emailRules(t))}
+          />
           <ErrorNotice error={forgot.error} />
           <Button type="submit" variant="primary" busy={forgot.isPending}>
             {t('forgotPassword.submit')}

@@ -2,12 +2,11 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Button } from '@/components/button';
 import { ErrorNotice } from '@/components/error-notice';
+import { EmailField, emailRules } from '@/components/email-field';
 import { Field } from '@/components/field';
 import { isApiError } from '@/lib/errors';
 import type { Me } from '@/types/api';
 import { useChangeEmail } from '../api/settings';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 interface Values {
   email: string;
@@ -43,26 +42,17 @@ export function ChangeEmailForm({ me }: { me: Me }) {
         </p>
       )}
       <form onSubmit={onSubmit} noValidate className="stack">
-        <Field
+        <EmailField
           label={t('settings.email.newEmail')}
           error={errors.email?.message ?? (taken ? t('errors.EMAIL_TAKEN') : undefined)}
-        >
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="email"
-              autoComplete="email"
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              {...register('email', {
-                required: t('auth.emailRequired'),
-                pattern: { value: EMAIL, message: t('auth.emailInvalid') },
-                validate: (v) =>
-                  v.trim().toLowerCase() !== me.email.toLowerCase() || t('settings.email.same'),
-              })}
-            />
+          registration={register(
+            'email',
+            emailRules(
+              t,
+              (v) => v.trim().toLowerCase() !== me.email.toLowerCase() || t('settings.email.same'),
+            ),
           )}
-        </Field>
+        />
         <Field
           label={t('settings.currentPassword')}
           error={
