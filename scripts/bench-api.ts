@@ -12,7 +12,7 @@ import { dropSchema } from '@pingvas/database';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { SERVICE_NODE_FLAGS } from './node-flags';
-import { sparePort } from './bench-stats';
+import { Fatal, sparePort, until } from './bench-stats';
 
 /**
  * `npm run bench:api`: what the HTTP pipeline costs on reads. Each service runs as its own
@@ -63,24 +63,6 @@ function rssMb(pid: number | undefined): number {
     return NaN;
   }
 }
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 180_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch((err: unknown) =>
-      err instanceof ExitError ? Promise.reject(err) : undefined,
-    );
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms`);
-}
-
-class ExitError extends Error {}
 
 interface Proc {
   name: string;
@@ -182,11 +164,15 @@ async function main(): Promise<void> {
   try {
     for (const proc of procs) {
       const path = proc.name === 'bare' ? '/bare' : '/ready';
-      await until(`${proc.name} ready`, async () => {
-        if (proc.child.exitCode !== null) throw new ExitError(`${proc.name} exited`);
-        const res = await fetch(url(proc.name, path));
-        return res.status === 200 || undefined;
-      }).catch((err: Error) => {
+      await until(
+        `${proc.name} ready`,
+        async () => {
+          if (proc.child.exitCode !== null) throw new Fatal(`${proc.name} exited`);
+          const res = await fetch(url(proc.name, path));
+          return res.status === 200 || undefined;
+        },
+        { timeoutMs: 180_000 },
+      ).catch((err: Error) => {
         throw new Error(`${err.message}\n${proc.output.slice(-20).join('\n')}`);
       });
     }

@@ -9,7 +9,7 @@ import { GPU_WORKER, SERVICES, SYSTEM_WORKER } from '@pingvas/contracts';
 import { dropSchema } from '@pingvas/database';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { percentile, sparePort } from './bench-stats';
+import { Fatal, percentile, sparePort, until } from './bench-stats';
 
 /**
  * `npm run bench:dispatch`: the whole generation path as `npm start` runs it (six processes,
@@ -45,20 +45,6 @@ async function call<T>(
     body: init.body ? JSON.stringify(init.body) : undefined,
   });
   return { status: res.status, body: (await res.json()) as T };
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms`);
 }
 
 async function main(): Promise<void> {
@@ -102,7 +88,7 @@ async function main(): Promise<void> {
 
   try {
     await until('the suite ready', async () => {
-      if (launcher.exitCode !== null) throw new Error(output.join('\n'));
+      if (launcher.exitCode !== null) throw new Fatal(output.join('\n'));
       return output.some((l) => l.includes('processes ready')) || undefined;
     });
     await db.connect();
@@ -152,13 +138,17 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     for (let i = -10; i < SAMPLES; i++) {
       const job = await submit();
-      await until('job settled', async () => {
-        const { rows } = await db.query(
-          `SELECT 1 FROM "generations" WHERE "id" = $1 AND "settled_at" IS NOT NULL`,
-          [job.id],
-        );
-        return rows.length > 0 || undefined;
-      });
+      await until(
+        'job settled',
+        async () => {
+          const { rows } = await db.query(
+            `SELECT 1 FROM "generations" WHERE "id" = $1 AND "settled_at" IS NOT NULL`,
+            [job.id],
+          );
+          return rows.length > 0 || undefined;
+        },
+        { pollMs: 20 },
+      );
       if (i >= 0) latencies.push((await startedAt([job.id])).get(job.id)! - job.answeredAt);
     }
 
@@ -187,10 +177,10 @@ async function main(): Promise<void> {
            FROM "generations" WHERE "id" = ANY($1) AND "settled_at" IS NOT NULL`,
           [ids],
         );
-        if (rows[0].failed > 0) throw new Error(`${rows[0].failed} burst jobs did not succeed`);
+        if (rows[0].failed > 0) throw new Fatal(`${rows[0].failed} burst jobs did not succeed`);
         return rows[0].n === ids.length ? Number(rows[0].last) : undefined;
       },
-      300_000,
+      { timeoutMs: 300_000, pollMs: 20 },
     );
     const burstSeconds = (settledAt - t0) / 1000;
     const started = await startedAt(ids);

@@ -18,3 +18,23 @@ export function sparePort(): Promise<number> {
     });
   });
 }
+
+/** An error that ends an `until` wait at once (a process exited, a job failed). */
+export class Fatal extends Error {}
+
+/** Polls `probe` until it gives a value; errors other than `Fatal` count as "not yet". */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  { timeoutMs = 60_000, pollMs = 100 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch((err: unknown) =>
+      err instanceof Fatal ? Promise.reject(err) : undefined,
+    );
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  throw new Error(`${what}: not within ${timeoutMs} ms`);
+}

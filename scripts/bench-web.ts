@@ -3,7 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
-import { percentile } from './bench-stats';
+import { percentile, until } from './bench-stats';
 import { cloneGalleryImage, startSuite } from './suite-launcher';
 
 /**
@@ -67,14 +67,6 @@ async function seed(base: string, databaseUrl: string, schema: string): Promise<
     method: 'POST',
     body: JSON.stringify({ email, password: PASSWORD }),
   });
-  const until = async <T>(what: string, fn: () => Promise<T | undefined>): Promise<T> => {
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-      const value = await fn().catch(() => undefined);
-      if (value !== undefined) return value;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
   await until('credits', () =>
     api<{ available: number }>(base, '/credits/balance', { token: accessToken }).then((b) =>
       b.available > 0 ? b : undefined,
