@@ -4,9 +4,11 @@ import {
   bootOnTestSchema,
   connectToSchema,
   eventually,
+  type LemonSqueezyStandIn,
   type SchemaSql,
   type ServiceOnSchema,
   type ServiceRecipe,
+  signedWebhook,
 } from '@pingvas/testing';
 import request from 'supertest';
 import {
@@ -42,6 +44,39 @@ export async function bootPaymentService(
       await running.stop();
     },
   };
+}
+
+/** payment-service's settings for a Lemon Squeezy stand-in that signs with `secret`. */
+export function lemonSqueezyEnv(
+  lemon: Pick<LemonSqueezyStandIn, 'url'>,
+  secret: string,
+  variants: Record<string, string>,
+): Env {
+  return {
+    LEMONSQUEEZY_API_URL: lemon.url,
+    LEMONSQUEEZY_API_KEY: 'ls-test-key',
+    LEMONSQUEEZY_STORE_ID: '42',
+    LEMONSQUEEZY_WEBHOOK_SECRET: secret,
+    LEMONSQUEEZY_VARIANTS: JSON.stringify(variants),
+  };
+}
+
+/**
+ * Posts a webhook as Lemon Squeezy does, signed with `secret` unless a `signature` is given
+ * (to try a forged one); the request, for the caller's expectations.
+ */
+export function postWebhook(
+  paymentUrl: string,
+  secret: string,
+  payload: object,
+  signature?: string,
+): request.Test {
+  const signed = signedWebhook(secret, payload);
+  return request(paymentUrl)
+    .post('/api/v1/webhooks/lemonsqueezy')
+    .set('Content-Type', 'application/json')
+    .set('X-Signature', signature ?? signed.signature)
+    .send(signed.body);
 }
 
 /** The invariant of the credit ledger: for every account, its rows sum to its balance. */

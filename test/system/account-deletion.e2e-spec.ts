@@ -4,12 +4,12 @@ import {
   connectToSchema,
   eventually,
   LemonSqueezyStandIn,
-  signedWebhook,
   TestSmtpServer,
   verifyEmailOf,
 } from '@pingvas/testing';
 import request from 'supertest';
 import { bootGenerationStack, type GenerationStack } from '../support/generation-stack';
+import { lemonSqueezyEnv, postWebhook } from '../support/payment-service';
 import { type RunningSystemWorker, startSystemWorker } from '../support/system-worker';
 import type { Customer } from '../support/user-service';
 
@@ -100,11 +100,7 @@ describe('system: deleting an account erases it from every service', () => {
     stack = await bootGenerationStack({
       gallery: true,
       paymentEnv: {
-        LEMONSQUEEZY_API_URL: lemon.url,
-        LEMONSQUEEZY_API_KEY: 'ls-test-key',
-        LEMONSQUEEZY_STORE_ID: '42',
-        LEMONSQUEEZY_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        LEMONSQUEEZY_VARIANTS: JSON.stringify({ pro: '1002' }),
+        ...lemonSqueezyEnv(lemon, WEBHOOK_SECRET, { pro: '1002' }),
       },
     });
     worker = await startSystemWorker({
@@ -128,16 +124,10 @@ describe('system: deleting an account erases it from every service', () => {
 
     // A Pro subscription, known to Lemon Squeezy and (by its webhook) to payment-service.
     const attributes = lemon.addSubscription(SUBSCRIPTION_ID, { variant_id: 1002 });
-    const signed = signedWebhook(WEBHOOK_SECRET, {
+    await postWebhook(stack.payment.url, WEBHOOK_SECRET, {
       meta: { event_name: 'subscription_created', custom_data: { user_id: leaving.userId } },
       data: { type: 'subscriptions', id: SUBSCRIPTION_ID, attributes },
-    });
-    await request(stack.payment.url)
-      .post('/api/v1/webhooks/lemonsqueezy')
-      .set('Content-Type', 'application/json')
-      .set('X-Signature', signed.signature)
-      .send(signed.body)
-      .expect(200);
+    }).expect(200);
 
     await generateOneImage(leaving, '바닷가의 등대');
     await generateOneImage(staying, 'a lighthouse by the sea');

@@ -4,12 +4,16 @@ import { join } from 'node:path';
 import {
   LemonSqueezyStandIn,
   type ReceivedMail,
-  signedWebhook,
   TestSmtpServer,
   uniqueName,
 } from '@pingvas/testing';
 import request from 'supertest';
-import { bootPaymentService, type PaymentServiceUnderTest } from '../support/payment-service';
+import {
+  bootPaymentService,
+  lemonSqueezyEnv,
+  type PaymentServiceUnderTest,
+  postWebhook,
+} from '../support/payment-service';
 import { type RunningSystemWorker, startSystemWorker } from '../support/system-worker';
 import { bootUserService, newAccount, type UserServiceUnderTest } from '../support/user-service';
 
@@ -38,15 +42,7 @@ describe('system: the account over its life, by mail', () => {
   let payment: PaymentServiceUnderTest;
   let worker: RunningSystemWorker;
 
-  const webhook = (payload: object) => {
-    const signed = signedWebhook(SECRET, payload);
-    return request(payment.url)
-      .post('/api/v1/webhooks/lemonsqueezy')
-      .set('Content-Type', 'application/json')
-      .set('X-Signature', signed.signature)
-      .send(signed.body)
-      .expect(200);
-  };
+  const webhook = (payload: object) => postWebhook(payment.url, SECRET, payload).expect(200);
   const mailTo = async (to: string, subject: RegExp, count = 1) =>
     smtp.waitFor((m) => m.envelope.to.includes(to) && subject.test(m.subject), count, 20_000);
 
@@ -59,11 +55,7 @@ describe('system: the account over its life, by mail', () => {
     });
     payment = await bootPaymentService(namespace, {
       JWKS_URL: `${users.url}/.well-known/jwks.json`,
-      LEMONSQUEEZY_API_URL: lemon.url,
-      LEMONSQUEEZY_API_KEY: 'ls-test-key',
-      LEMONSQUEEZY_STORE_ID: '42',
-      LEMONSQUEEZY_WEBHOOK_SECRET: SECRET,
-      LEMONSQUEEZY_VARIANTS: JSON.stringify(VARIANTS),
+      ...lemonSqueezyEnv(lemon, SECRET, VARIANTS),
     });
     worker = await startSystemWorker({ namespace, storageDir, smtpUrl: smtp.url });
   }, 120_000);

@@ -5,7 +5,9 @@ import request from 'supertest';
 import {
   bootPaymentService,
   ledgerMismatches,
+  lemonSqueezyEnv,
   type PaymentServiceUnderTest,
+  postWebhook,
 } from '../../../test/support/payment-service';
 import {
   bootUserService,
@@ -25,14 +27,8 @@ describe('payment-service: Lemon Squeezy billing', () => {
   let payment: PaymentServiceUnderTest;
   let session: Session;
 
-  const post = (payload: object, signature?: string) => {
-    const signed = signedWebhook(SECRET, payload);
-    return request(payment.url)
-      .post('/api/v1/webhooks/lemonsqueezy')
-      .set('Content-Type', 'application/json')
-      .set('X-Signature', signature ?? signed.signature)
-      .send(signed.body);
-  };
+  const post = (payload: object, signature?: string) =>
+    postWebhook(payment.url, SECRET, payload, signature);
   const eventCount = async () =>
     Number((await payment.sql<{ n: string }>(`SELECT count(*) AS n FROM "webhook_events"`))[0].n);
   const available = async (userId: string) =>
@@ -84,11 +80,7 @@ describe('payment-service: Lemon Squeezy billing', () => {
     users = await bootUserService(namespace, { AUTH_RATE_LIMIT_PER_MINUTE: '10000' });
     payment = await bootPaymentService(namespace, {
       JWKS_URL: `${users.url}/.well-known/jwks.json`,
-      LEMONSQUEEZY_API_URL: lemon.url,
-      LEMONSQUEEZY_API_KEY: 'ls-test-key',
-      LEMONSQUEEZY_STORE_ID: '42',
-      LEMONSQUEEZY_WEBHOOK_SECRET: SECRET,
-      LEMONSQUEEZY_VARIANTS: JSON.stringify(VARIANTS),
+      ...lemonSqueezyEnv(lemon, SECRET, VARIANTS),
     });
     session = (await request(users.url).post('/api/v1/auth/signup').send(newAccount()).expect(201))
       .body;

@@ -5,7 +5,6 @@ import { redisOptionsFromUrl, RpcClient } from '@pingvas/messaging';
 import {
   eventually,
   LemonSqueezyStandIn,
-  signedWebhook,
   TEST_REDIS_URL,
   uniqueName,
   mailsTo,
@@ -16,7 +15,9 @@ import request from 'supertest';
 import {
   bootPaymentService,
   ledgerMismatches,
+  lemonSqueezyEnv,
   type PaymentServiceUnderTest,
+  postWebhook,
 } from '../../../test/support/payment-service';
 import {
   bootUserService,
@@ -46,15 +47,7 @@ describe('payment-service: the subscription over its life', () => {
   let erasure: Queue;
   let nextId = 5000;
 
-  const post = (payload: object) => {
-    const signed = signedWebhook(SECRET, payload);
-    return request(payment.url)
-      .post('/api/v1/webhooks/lemonsqueezy')
-      .set('Content-Type', 'application/json')
-      .set('X-Signature', signed.signature)
-      .send(signed.body)
-      .expect(200);
-  };
+  const post = (payload: object) => postWebhook(payment.url, SECRET, payload).expect(200);
   const signUp = async (locale: 'ko' | 'en' = 'en'): Promise<Session> =>
     (
       await request(users.url)
@@ -98,11 +91,7 @@ describe('payment-service: the subscription over its life', () => {
     usersRunning = true;
     payment = await bootPaymentService(namespace, {
       JWKS_URL: `${users.url}/.well-known/jwks.json`,
-      LEMONSQUEEZY_API_URL: lemon.url,
-      LEMONSQUEEZY_API_KEY: 'ls-test-key',
-      LEMONSQUEEZY_STORE_ID: '42',
-      LEMONSQUEEZY_WEBHOOK_SECRET: SECRET,
-      LEMONSQUEEZY_VARIANTS: JSON.stringify(VARIANTS),
+      ...lemonSqueezyEnv(lemon, SECRET, VARIANTS),
     });
     erasure = new Queue(erasureQueue('payment'), {
       connection: redisOptionsFromUrl(TEST_REDIS_URL),
