@@ -13,6 +13,7 @@ import {
 import { AccountExportRpcController } from './account/account-export.rpc.controller';
 import { PaymentErasureConsumer } from './account/erasure.consumer';
 import { ErasureRepository } from './account/erasure.repository';
+import { BillingEvents } from './billing/billing-events';
 import { BillingMail } from './billing/billing-mail';
 import { BillingController } from './billing/billing.controller';
 import { LemonSqueezyClient } from './billing/lemon-squeezy.client';
@@ -75,6 +76,7 @@ export class PaymentServiceModule {
         PlansService,
         LemonSqueezyClient,
         WebhooksService,
+        BillingEvents,
         SubscriptionStates,
         SubscriptionService,
         BillingMail,
