@@ -135,7 +135,8 @@ const ingress = closed(
   {
     enabled: boolean,
     className: nonEmptyString,
-    host: string('^$|^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z]{2,63}$'),
+    // No lookahead for the 253-character limit: Helm checks patterns with Go's RE2, which has none.
+    host: { ...string('^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z]{2,63}$'), maxLength: 253 },
     tls: closed({ clusterIssuer: nonEmptyString, secretName: ref('k8sName') }),
     proxyBodySize: string('^[0-9]+[kmg]?$'),
     annotations: ref('stringMap'),
