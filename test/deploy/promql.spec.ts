@@ -1,4 +1,4 @@
-import { baseMetric, metricNames } from './promql';
+import { baseMetric, metricNames, promqlSyntaxErrors } from './promql';
 
 describe('metricNames', () => {
   it('finds the metrics of an expression and nothing of PromQL, labels, ranges or variables', () => {
@@ -24,5 +24,25 @@ describe('metricNames', () => {
       'generation_wait_seconds',
     ]);
     expect(baseMetric('up')).toEqual(['up']);
+  });
+});
+
+describe('promqlSyntaxErrors', () => {
+  it('accepts well-formed expressions, subqueries and regexes with escapes', () => {
+    expect(
+      promqlSyntaxErrors(
+        'sum by (namespace) (rate(x_total{namespace="prod", route!~"/(health|ready)", a=~"\\\\d+"}[5m])) > 0.05',
+      ),
+    ).toEqual([]);
+    expect(promqlSyntaxErrors('max_over_time(up{job="a,b"}[1h:5m]) == 0')).toEqual([]);
+  });
+
+  it('names what is broken', () => {
+    expect(promqlSyntaxErrors('sum(rate(x[5m])')).toEqual(['unclosed (']);
+    expect(promqlSyntaxErrors('up{namespace="prod}')).toContain('unterminated string');
+    expect(promqlSyntaxErrors('up{namespace=prod}')).toEqual(['bad matcher namespace=prod']);
+    expect(promqlSyntaxErrors('up{service=~"(a"}')).toEqual(['bad regex service=~"(a"']);
+    expect(promqlSyntaxErrors('rate(x[5 m])')).toEqual(['bad range [5 m]']);
+    expect(promqlSyntaxErrors('sum(x})')).toEqual(['unbalanced }', 'unbalanced )']);
   });
 });

@@ -32,3 +32,46 @@ export function baseMetric(name: string): string[] {
   const m = /^(.*)_(bucket|sum|count)$/.exec(name);
   return m ? [name, m[1]] : [name];
 }
+
+const MATCHER = /^[a-zA-Z_]\w*\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"$/;
+const DURATION = /^(\d+(ms|[smhdwy]))+$/;
+const CLOSER: Record<string, string> = { ')': '(', '}': '{', ']': '[' };
+
+/**
+ * What a hand edit most often breaks in a PromQL expression, without a full parser (promtool
+ * check rules is the full one): unbalanced brackets or quotes, a label matcher that is not
+ * `name op "value"`, a regex that does not compile, a range or subquery that is not a duration.
+ */
+export function promqlSyntaxErrors(expr: string): string[] {
+  const errors: string[] = [];
+  const open: string[] = [];
+  for (const token of expr.match(/"(?:[^"\\]|\\.)*"|"|[(){}[\]]/g) ?? []) {
+    if (token === '"') errors.push('unterminated string');
+    else if ('({['.includes(token)) open.push(token);
+    else if (CLOSER[token] && open.pop() !== CLOSER[token]) errors.push(`unbalanced ${token}`);
+  }
+  if (open.length) errors.push(`unclosed ${open.join('')}`);
+  for (const [, body] of expr.matchAll(/\{((?:[^}"]|"(?:[^"\\]|\\.)*")*)\}/g)) {
+    for (const matcher of body.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/).map((m) => m.trim())) {
+      if (!matcher) continue;
+      const m = MATCHER.exec(matcher);
+      if (!m) errors.push(`bad matcher ${matcher}`);
+      else if (m[1].includes('~')) {
+        try {
+          new RegExp(m[2].replace(/\\\\/g, '\\'));
+        } catch {
+          errors.push(`bad regex ${matcher}`);
+        }
+      }
+    }
+  }
+  for (const [, range] of expr.matchAll(/\[([^\]]*)\]/g)) {
+    if (!range.split(':').every((d, i) => DURATION.test(d) || (i === 1 && d === '')))
+      errors.push(`bad range [${range}]`);
+  }
+  return errors;
+}
+
+export function isDuration(value: string): boolean {
+  return DURATION.test(value);
+}
