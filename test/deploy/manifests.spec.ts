@@ -15,7 +15,7 @@ interface ApplicationSet {
 }
 
 describe('delivery manifests', () => {
-  it('parses every YAML file (Helm templates aside: helm lint renders those in CI)', () => {
+  it('parses every YAML file (Helm templates aside: kube-objects.spec.ts renders those)', () => {
     const files = [
       ...filesUnder('deploy', (n) => /\.ya?ml$/.test(n)),
       ...filesUnder('.github', (n) => /\.ya?ml$/.test(n)),
