@@ -18,7 +18,9 @@
 # its service's migrations (the Helm hook Job): node dist/apps/<service>/src/migrate.js
 #
 # Debian (glibc), not Alpine: onnxruntime-node and sharp ship glibc binaries only.
-ARG NODE_VERSION=20.19
+# Node 24, the LTS line, pinned to a release: the same version as deploy/docker/gpu-worker/
+# Dockerfile, the workflow's NODE_VERSION and the Node 24 pass of .ci/run (test/deploy checks).
+ARG NODE_VERSION=24.22.3
 
 FROM node:${NODE_VERSION}-bookworm-slim AS base
 WORKDIR /app
@@ -27,8 +29,8 @@ ENV npm_config_update_notifier=false
 # ---- every dependency, for the TypeScript build ---------------------------------------------
 FROM base AS deps
 COPY package.json package-lock.json .npmrc ./
-# --ignore-scripts: package.json's allowScripts denies every dependency install script (npm 11
-# honours it; the npm 10 bundled with Node 20 does not), so this gives the same tree on either.
+# --ignore-scripts: package.json's allowScripts denies every dependency install script (npm 11,
+# bundled with Node 24, honours it; npm 10 does not), so this gives the same tree whichever npm.
 # onnxruntime-node's postinstall in particular would fetch CUDA libraries (.npmrc skips it too).
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts
 
@@ -54,8 +56,9 @@ RUN rm -rf node_modules/onnxruntime-node/bin/napi-v6/darwin \
 # ---- what every app image shares ------------------------------------------------------------
 FROM base AS runtime
 ENV NODE_ENV=production
-# V8's young generation at most 2 x 8 MB (default 2 x 16 MB): 16 MB less RSS per process after
-# load; the same flags as scripts/node-flags.ts (npm start, the benches).
+# V8's young generation at most 2 x 8 MB (by default Node 20 lets it grow to 2 x 16 MB, Node 24
+# further: 2 x 64 MB on a 24 GB machine): less RSS per process after load; the same flags as
+# scripts/node-flags.ts (npm start, the benches).
 ENV NODE_OPTIONS="--max-semi-space-size=8"
 COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
@@ -68,7 +71,7 @@ USER 1000:1000
 
 # ---- one target per app ---------------------------------------------------------------------
 # The health check asks /health (liveness, no dependencies) on the port the app listens on;
-# curl is not in the image, Node 20's fetch is.
+# curl is not in the image, Node's fetch is.
 
 FROM runtime AS user-service
 EXPOSE 8001
