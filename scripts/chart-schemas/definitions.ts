@@ -48,7 +48,12 @@ export const DEFINITIONS: Record<string, Schema> = {
   duration: string('^[0-9]+(ms|s|m|h)$'),
   image: closed({
     repository: nonEmptyString,
-    tag: { type: 'string', description: 'empty: the chart appVersion' },
+    tag: {
+      // Empty passes here so that the template's `required` names what is missing.
+      ...string('^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$'),
+      description:
+        'the commit whose images CI pushed (values-<env>.yaml); a workload image without one takes the chart image.tag',
+    },
     pullPolicy: { enum: ['Always', 'IfNotPresent', 'Never'] },
   }),
   probe: closed({

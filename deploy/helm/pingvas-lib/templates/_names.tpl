@@ -84,7 +84,15 @@ app.kubernetes.io/part-of: pingvas
 {{- end -}}
 {{- end -}}
 
-{{/* image reference: (dict "root" $ "image" .Values.image); an empty tag means appVersion. */}}
+{{/*
+image reference: (dict "root" $ "image" <image values>). The tag is the commit CI built the image
+from: values-dev.yaml and values-prod.yaml carry it (the delivery workflow writes dev's, a pull
+request copies it to prod). A workload image without a tag of its own (the gpu-worker, the
+system-worker) takes the chart's image.tag, since CI tags every image of a commit alike. No tag
+fails: the chart has no default tag, so it cannot deploy one that CI never pushed.
+*/}}
 {{- define "pingvas-lib.image" -}}
-{{- printf "%s:%s" .image.repository (default .root.Chart.AppVersion .image.tag | toString) -}}
+{{- $tag := .image.tag | default .root.Values.image.tag | default "" | toString -}}
+{{- $msg := printf "%s: image.tag is required: the commit SHA whose images CI pushed (values-dev.yaml and values-prod.yaml carry it; by hand: --set-string image.tag=<sha>)" .root.Chart.Name -}}
+{{- printf "%s:%s" .image.repository (required $msg $tag) -}}
 {{- end -}}
