@@ -67,7 +67,7 @@ function child(path: string, key: string | number): string {
   return path ? `${path}.${key}` : key;
 }
 
-function describe(value: unknown): string {
+function kindOf(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return value === null ? 'null' : typeof value;
 }
@@ -125,8 +125,7 @@ export function loadKubeSchemas(): KubeSchemas {
     if (type.isUnion()) {
       const members = type.types;
       if (members.every((m) => m.flags & ts.TypeFlags.BooleanLiteral)) {
-        if (typeof value !== 'boolean')
-          out.push(`${at}: expected a boolean, got ${describe(value)}`);
+        if (typeof value !== 'boolean') out.push(`${at}: expected a boolean, got ${kindOf(value)}`);
         return;
       }
       if (members.every((m) => m.isStringLiteral())) {
@@ -152,21 +151,21 @@ export function loadKubeSchemas(): KubeSchemas {
     }
     if (type.flags & ts.TypeFlags.String) {
       if (typeof value !== 'string' && !(quantity && typeof value === 'number')) {
-        out.push(`${at}: expected a string, got ${describe(value)}`);
+        out.push(`${at}: expected a string, got ${kindOf(value)}`);
       }
       return;
     }
     if (type.flags & ts.TypeFlags.Number) {
-      if (typeof value !== 'number') out.push(`${at}: expected a number, got ${describe(value)}`);
+      if (typeof value !== 'number') out.push(`${at}: expected a number, got ${kindOf(value)}`);
       return;
     }
     if (type.flags & ts.TypeFlags.Boolean) {
-      if (typeof value !== 'boolean') out.push(`${at}: expected a boolean, got ${describe(value)}`);
+      if (typeof value !== 'boolean') out.push(`${at}: expected a boolean, got ${kindOf(value)}`);
       return;
     }
     if (checker.isArrayType(type)) {
       if (!Array.isArray(value)) {
-        out.push(`${at}: expected an array, got ${describe(value)}`);
+        out.push(`${at}: expected an array, got ${kindOf(value)}`);
         return;
       }
       const [element] = checker.getTypeArguments(type as ts.TypeReference);
@@ -174,7 +173,7 @@ export function loadKubeSchemas(): KubeSchemas {
       return;
     }
     if (typeof value !== 'object' || Array.isArray(value)) {
-      out.push(`${at}: expected an object, got ${describe(value)}`);
+      out.push(`${at}: expected an object, got ${kindOf(value)}`);
       return;
     }
     const props = new Map(checker.getPropertiesOfType(type).map((p) => [p.name, p]));
