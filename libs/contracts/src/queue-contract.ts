@@ -29,6 +29,7 @@ export type QueueContract = {
   'system-email': { 'email.send': EmailJob };
   'system-export': { 'export.build': ExportJob };
   'system-maintenance': { 'exports.expire': ScheduledRun };
+  'user-maintenance': { 'accounts.prune': ScheduledRun };
 } & { [T in Tier as `gen-${T}`]: { generate: GenerationJob } } & {
   [Q in ErasureQueueName]: { 'user.deleted': UserDeletedEvent };
 };
@@ -49,6 +50,7 @@ export const QUEUE_JOB_NAMES: { readonly [Q in QueueName]: readonly JobName<Q>[]
   'system-email': ['email.send'],
   'system-export': ['export.build'],
   'system-maintenance': ['exports.expire'],
+  'user-maintenance': ['accounts.prune'],
   'payment-erasure': ['user.deleted'],
   'generation-erasure': ['user.deleted'],
   'gallery-erasure': ['user.deleted'],
@@ -98,6 +100,8 @@ export const ScheduledJobNames = {
   sweepGenerations: 'generations.sweep',
   /** The system worker: export zips past their link's life, and old send-once records. */
   expireExports: 'exports.expire',
+  /** user-service: refresh tokens, mailed tokens and export links long past their life. */
+  pruneAccountRecords: 'accounts.prune',
 } as const;
 
 export const TierJobName = 'generate' as const;

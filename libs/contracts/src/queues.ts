@@ -16,6 +16,7 @@ export const QueueNames = {
   systemEmail: 'system-email',
   systemExport: 'system-export',
   systemMaintenance: 'system-maintenance',
+  userMaintenance: 'user-maintenance',
   tier: (tier: Tier) => `gen-${tier}` as const,
 } as const;
 
