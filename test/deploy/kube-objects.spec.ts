@@ -24,7 +24,6 @@ const API_VERSIONS = [
   'monitoring.coreos.com/v1',
   'keda.sh/v1alpha1',
   'external-secrets.io/v1',
-  'external-secrets.io/v1beta1',
   'cert-manager.io/v1',
 ];
 

@@ -19,6 +19,12 @@ const CRD_PACKAGES = [
   '@kubernetes-models/argo-cd',
 ];
 
+/**
+ * API versions the packages still describe but the operators we target no longer serve: ESO
+ * 0.17 (2025) stopped serving external-secrets.io/v1beta1, so such an object would be refused.
+ */
+const RETIRED_API_VERSIONS = new Set(['external-secrets.io/v1beta1']);
+
 export interface KubeObject {
   apiVersion?: unknown;
   kind?: unknown;
@@ -204,6 +210,8 @@ export function loadKubeSchemas(): KubeSchemas {
     kinds: [...roots.keys()].sort(),
     validate(object: unknown): string[] {
       const { apiVersion, kind } = (object ?? {}) as KubeObject;
+      if (RETIRED_API_VERSIONS.has(String(apiVersion)))
+        return [`(object): apiVersion ${String(apiVersion)} is no longer served`];
       const root = roots.get(`${String(apiVersion)} ${String(kind)}`);
       if (!root)
         return [`(object): no schema for apiVersion ${String(apiVersion)} kind ${String(kind)}`];
