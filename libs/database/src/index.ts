@@ -1,5 +1,6 @@
 export * from './database.module';
 export * from './migrate';
+export * from './online-index';
 export * from './schema-admin';
 export * from './service-database';
 export * from './sql-repository';

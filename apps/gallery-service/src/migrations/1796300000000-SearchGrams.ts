@@ -1,3 +1,4 @@
+import { createIndexOnline } from '@pingvas/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Rows per backfill statement: each commits on its own, so locks and WAL stay small. */
@@ -19,28 +20,6 @@ const BACKFILL_BATCH = 5000;
  * schema) gets a plain CREATE INDEX, which waits for no other transaction. Every step can be
  * run again: a failed CONCURRENTLY build leaves an invalid index, which the rerun drops first.
  */
-/**
- * CREATE INDEX on images, CONCURRENTLY when it has rows; an invalid index a failed
- * CONCURRENTLY build left behind is dropped first, so a rerun builds it again.
- */
-async function createIndex(
-  runner: QueryRunner,
-  name: string,
-  definition: string,
-  concurrently: boolean,
-): Promise<void> {
-  const [invalid] = await runner.query(
-    `SELECT 1 FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
-     WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace
-       AND NOT x.indisvalid`,
-    [name],
-  );
-  if (invalid) await runner.query(`DROP INDEX CONCURRENTLY "${name}"`);
-  await runner.query(
-    `CREATE INDEX ${concurrently ? 'CONCURRENTLY' : ''} IF NOT EXISTS "${name}" ON "images" ${definition}`,
-  );
-}
-
 export class SearchGrams1796300000000 implements MigrationInterface {
   name = 'SearchGrams1796300000000';
   transaction = false;
@@ -78,19 +57,18 @@ export class SearchGrams1796300000000 implements MigrationInterface {
       if (!rows[0]?.id) break;
       last = rows[0].id;
     }
-    const [hasRows] = await runner.query(`SELECT 1 FROM "images" LIMIT 1`);
-    await createIndex(
+    await createIndexOnline(
       runner,
+      'images',
       'images_search_grams',
       `USING gin ("owner_id", "search_grams") WHERE "deleted_at" IS NULL`,
-      Boolean(hasRows),
     );
     // Suggest's "starts with" for 초성 prefixes, as images_prompt_prefix is for the prompt.
-    await createIndex(
+    await createIndexOnline(
       runner,
+      'images',
       'images_chosung_prefix',
       `("owner_id", "prompt_chosung" text_pattern_ops) WHERE "deleted_at" IS NULL`,
-      Boolean(hasRows),
     );
     await runner.query(`ANALYZE "images"`);
   }
