@@ -143,6 +143,19 @@ export class RefreshTokensRepository extends SqlRepository {
     return [...new Set(closed.map((r) => r.family_id))];
   }
 
+  /**
+   * Deletes up to `limit` tokens that expired before `before`; how many. A token is refused
+   * once expired, so its row only still tells a replay apart until then (see `rotate`).
+   */
+  async pruneExpired(before: Date, limit: number): Promise<number> {
+    const { count } = await this.modify(
+      `DELETE FROM "refresh_tokens" WHERE "id" IN (
+         SELECT "id" FROM "refresh_tokens" WHERE "expires_at" < $1 LIMIT $2)`,
+      [before, limit],
+    );
+    return count;
+  }
+
   private async findByHash(hash: Buffer, tx?: Tx): Promise<TokenRow | undefined> {
     const [row] = await this.query<TokenRow>(
       `SELECT "user_id", "family_id", "rotated_at" FROM "refresh_tokens" WHERE "token_hash" = $1`,

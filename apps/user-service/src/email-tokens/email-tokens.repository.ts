@@ -129,6 +129,16 @@ export class EmailTokensRepository extends SqlRepository {
     return rows.map((r) => r.new_email);
   }
 
+  /** Deletes up to `limit` tokens used or expired before `before` (whichever came first); how many. */
+  async pruneSpent(before: Date, limit: number): Promise<number> {
+    const { count } = await this.modify(
+      `DELETE FROM "email_tokens" WHERE "id" IN (
+         SELECT "id" FROM "email_tokens" WHERE LEAST("expires_at", "used_at") < $1 LIMIT $2)`,
+      [before, limit],
+    );
+    return count;
+  }
+
   async deleteAllOf(userId: string, tx: Tx): Promise<void> {
     await this.modify(`DELETE FROM "email_tokens" WHERE "user_id" = $1`, [userId], tx);
   }

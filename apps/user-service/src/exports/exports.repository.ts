@@ -73,4 +73,14 @@ export class ExportsRepository extends SqlRepository {
     const [row] = await this.query<Row>(`SELECT * FROM "exports" WHERE "id" = $1`, [id]);
     return row ? toExport(row) : null;
   }
+
+  /** Deletes up to `limit` exports whose link expired before `before`; how many. */
+  async pruneExpired(before: Date, limit: number): Promise<number> {
+    const { count } = await this.modify(
+      `DELETE FROM "exports" WHERE "id" IN (
+         SELECT "id" FROM "exports" WHERE "expires_at" < $1 LIMIT $2)`,
+      [before, limit],
+    );
+    return count;
+  }
 }
