@@ -97,6 +97,7 @@ describe(`Kubernetes objects against the ${KUBERNETES_VERSION} and CRD schemas`,
   let work: string;
   const lints = new Map<string, Result>();
   const rendered = new Map<string, Result>();
+  const untagged = new Map<string, Result>();
   const key = (chart: string, env: string) => `${chart} ${env}`;
 
   beforeAll(async () => {
@@ -128,12 +129,24 @@ describe(`Kubernetes objects against the ${KUBERNETES_VERSION} and CRD schemas`,
           await helm(['template', chart, chartDir(chart), ...args, ...apis]),
         );
       }),
+      // dev's values with the tag CI writes there taken away: the chart has no tag to fall back on.
+      ...appCharts.map((chart) => async () => {
+        const args = [...valueArgs(chart, chartDir(chart), 'dev'), '--set-string', 'image.tag='];
+        untagged.set(chart, await helm(['template', chart, chartDir(chart), ...args]));
+      }),
     ];
     await inPairs(jobs);
   }, 180_000);
 
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("runs the delivery workflow's Helm and Kubernetes versions", async () => {
+    const workflow = readYaml<{ env: Record<string, string> }>('.github/workflows/delivery.yml');
+    const version = await runTool(tools.helm, ['version', '--template', '{{.Version}}'], work);
+    expect(version.stdout.trim()).toBe(workflow.env.HELM_VERSION);
+    expect(String(workflow.env.KUBERNETES_VERSION)).toBe(KUBERNETES_VERSION);
   });
 
   it('finds the charts: one library chart and the application charts', () => {
@@ -153,6 +166,12 @@ describe(`Kubernetes objects against the ${KUBERNETES_VERSION} and CRD schemas`,
     const objects = objectsOf(result!.stdout);
     expect(objects.length).toBeGreaterThan(0);
     expect(problems(schemas, key(chart, env), objects)).toEqual([]);
+  });
+
+  it.each(appCharts)('%s: refuses to render without an image tag CI pushed', (chart) => {
+    const result = untagged.get(chart)!;
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toContain(`${chart}: image.tag is required`);
   });
 
   it('finds the manifest folders', () => {
