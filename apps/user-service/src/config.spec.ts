@@ -70,4 +70,14 @@ describe('user-service account lifecycle config', () => {
       { variable: 'PUBLIC_WEB_URL', problem: expect.any(String) },
     ]);
   });
+
+  it('prunes spent tokens and export rows hourly unless USER_MAINTENANCE_INTERVAL_MS says otherwise', () => {
+    expect(loadUserServiceConfig({}).maintenance).toEqual({ intervalMs: 3_600_000 });
+    expect(
+      loadUserServiceConfig({ USER_MAINTENANCE_INTERVAL_MS: '60000' }).maintenance.intervalMs,
+    ).toBe(60_000);
+    expect(problemsOf({ USER_MAINTENANCE_INTERVAL_MS: '10' })).toEqual([
+      { variable: 'USER_MAINTENANCE_INTERVAL_MS', problem: expect.any(String) },
+    ]);
+  });
 });

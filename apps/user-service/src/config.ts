@@ -40,6 +40,8 @@ const userEnv = {
   EXPORT_LINK_SECRET: z.string().min(32, 'must have at least 32 characters').optional(),
   /** How long an export link works once the zip is ready. */
   EXPORT_LINK_TTL_HOURS: envInt(1, 7 * 24).default(EXPORT_LINK_TTL_HOURS),
+  /** How often refresh tokens, mailed tokens and export rows long past their life are deleted. */
+  USER_MAINTENANCE_INTERVAL_MS: envInt(100, 86_400_000).default(3_600_000),
 };
 
 export function loadUserServiceConfig(env: Env) {
@@ -81,6 +83,7 @@ export function loadUserServiceConfig(env: Env) {
         linkSecret: e.EXPORT_LINK_SECRET ?? DEV_EXPORT_LINK_SECRET,
         linkTtlHours: e.EXPORT_LINK_TTL_HOURS,
       },
+      maintenance: { intervalMs: e.USER_MAINTENANCE_INTERVAL_MS },
       /** Where the system worker writes export zips; GET /exports/:id streams them from here. */
       storage: loadStorageConfig(name, env),
     };

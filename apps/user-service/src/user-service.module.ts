@@ -1,5 +1,7 @@
+import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule, PlatformModule } from '@pingvas/common';
+import { QueueNames } from '@pingvas/contracts';
 import { DatabaseModule } from '@pingvas/database';
 import {
   createSystemController,
@@ -27,6 +29,7 @@ import { RefreshTokensRepository } from './auth/refresh-tokens.repository';
 import type { UserServiceConfig } from './config';
 import { USER_DATABASE } from './database';
 import { EmailTokensRepository } from './email-tokens/email-tokens.repository';
+import { ExpiredRecordsCleanup } from './expired-records-cleanup';
 import { ExportLinks } from './exports/export-links';
 import { ExportsController } from './exports/exports.controller';
 import { ExportsRepository } from './exports/exports.repository';
@@ -53,6 +56,7 @@ export class UserServiceModule {
         RateLimitModule.forRoot(config, { ip: authLimit, email: authLimit, user: authLimit }),
         IdentityModule,
         AuthModule.forRoot({ imports: [IdentityModule], keys: KeyRing, apiKeys: ApiKeysService }),
+        BullModule.registerQueue({ name: QueueNames.userMaintenance }),
       ],
       controllers: [
         createSystemController('user'),
@@ -84,6 +88,7 @@ export class UserServiceModule {
         ExportLinks,
         ExportsService,
         blobStorageProvider,
+        ExpiredRecordsCleanup,
       ],
     };
   }
