@@ -31,6 +31,7 @@ const SCHEDULERS = [
   { queue: QueueNames.paymentMaintenance, name: ScheduledJobNames.expireReservations },
   { queue: QueueNames.galleryMaintenance, name: ScheduledJobNames.removeDeletedFiles },
   { queue: QueueNames.generationMaintenance, name: ScheduledJobNames.sweepGenerations },
+  { queue: QueueNames.userMaintenance, name: ScheduledJobNames.pruneAccountRecords },
 ] as const;
 const FINAL = ['succeeded', 'failed', 'canceled'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
