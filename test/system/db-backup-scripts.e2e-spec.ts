@@ -1,14 +1,35 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { dropSchema } from '@pingvas/database';
-import { TEST_DATABASE_URL, uniqueName } from '@pingvas/testing';
+import { TEST_DATABASE_URL, TestS3Server, uniqueName } from '@pingvas/testing';
 import { readFiguresAt } from '../../scripts/db-restore-check/restore-check';
 import { createFilledSchema, withClient } from '../support/backup-data';
 
 const SCRIPTS = join(__dirname, '..', '..', 'deploy', 'k8s', 'backups', 'scripts');
+/**
+ * An AWS CLI without a download: version 1, in the layer zip of an npm package the lock file
+ * already holds (the kubectl layer depends on it), run by this machine's python3. The scripts
+ * use only commands and options that versions 1 and 2 share.
+ */
+const AWS_CLI_LAYER = join(
+  require.resolve('@aws-cdk/asset-awscli-v1/package.json'),
+  '..',
+  'lib',
+  'layer.zip',
+);
+const BUCKET = 'pingvas-test-backups';
 const run = promisify(execFile);
 
 /** The schemas of the test database whose names start with `prefix`. */
@@ -132,5 +153,121 @@ describe('backup and restore scripts', () => {
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toContain('no matching schemas were found');
     expect((await readdir(dir)).filter((f) => f.endsWith('.dump'))).toEqual([]);
+  });
+});
+
+/** A dump name's UTC time, as dump.sh writes it, `days` ago. */
+function stampDaysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().replace(/[-:]|\.\d+/g, '');
+}
+
+/**
+ * The S3 halves, upload.sh (the CronJob's second container) and fetch.sh (the restore Job's
+ * first), with the AWS CLI against a private S3-compatible server.
+ */
+describe('backup upload and fetch scripts', () => {
+  let s3: TestS3Server;
+  let tools: string;
+  let dir: string;
+
+  const awsEnv = () => ({
+    PATH: `${join(tools, 'shim')}:${process.env.PATH ?? ''}`,
+    HOME: tools,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: s3.endpoint,
+  });
+  const script = (name: string, env: Record<string, string> = {}) =>
+    run('bash', [join(SCRIPTS, name)], {
+      env: {
+        ...awsEnv(),
+        BACKUP_DIR: dir,
+        BACKUP_BUCKET: BUCKET,
+        BACKUP_PREFIX: 'postgres/',
+        BACKUP_NAME: 'test',
+        RETENTION_DAYS: '7',
+        DB_SCHEMAS: 'test_pingvas other_schema',
+        ...env,
+      },
+    });
+  const aws = (args: string[]) => run('aws', args, { env: awsEnv() });
+
+  beforeAll(async () => {
+    tools = await mkdtemp(join(tmpdir(), 'backup-aws-cli-'));
+    await run('python3', ['-m', 'zipfile', '-e', AWS_CLI_LAYER, tools]);
+    await mkdir(join(tools, 'shim'));
+    await writeFile(
+      join(tools, 'shim', 'aws'),
+      `#!/bin/sh\nexec python3 "${join(tools, 'awscli', 'aws')}" "$@"\n`,
+    );
+    await chmod(join(tools, 'shim', 'aws'), 0o755);
+    s3 = await TestS3Server.start([BUCKET]);
+  });
+
+  afterAll(async () => {
+    await s3?.stop();
+    await rm(tools, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'backup-s3-spec-'));
+  });
+
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('uploads each dump, keeps those within the retention, and fetches the newest for a restore', async () => {
+    const uploaded: string[] = [];
+    for (const days of [20, 8, 6, 0]) {
+      const name = `test-${stampDaysAgo(days)}.dump`;
+      await writeFile(join(dir, name), `the dump of ${days} days ago`);
+      const { stdout } = await script('upload.sh');
+      expect(stdout).toContain(`uploaded s3://${BUCKET}/postgres/${name} (`);
+      await rm(join(dir, name));
+      uploaded.push(`postgres/${name}`);
+    }
+    const listed = await aws([
+      's3api',
+      'list-objects-v2',
+      '--bucket',
+      BUCKET,
+      '--query',
+      'Contents[].Key',
+      '--output',
+      'text',
+    ]);
+    expect(listed.stdout.trim().split(/\s+/).sort()).toEqual(uploaded.slice(2));
+    const head = await aws([
+      's3api',
+      'head-object',
+      '--bucket',
+      BUCKET,
+      '--key',
+      uploaded[3],
+      '--query',
+      'Metadata.schemas',
+      '--output',
+      'text',
+    ]);
+    expect(head.stdout.trim()).toBe('test_pingvas other_schema');
+
+    const { stdout } = await script('fetch.sh', { BACKUP_KEY: 'latest' });
+    expect(stdout).toContain(`fetched s3://${BUCKET}/${uploaded[3]}`);
+    expect(await readFile(join(dir, 'restore.dump'), 'utf8')).toBe('the dump of 0 days ago');
+    await script('fetch.sh', { BACKUP_KEY: uploaded[2] });
+    expect(await readFile(join(dir, 'restore.dump'), 'utf8')).toBe('the dump of 6 days ago');
+  });
+
+  it('refuses to upload anything but exactly one dump, and to fetch from an empty prefix', async () => {
+    const none = await script('upload.sh').then(
+      () => undefined,
+      (err: { stderr: string }) => err,
+    );
+    expect(none?.stderr).toContain(`expected one dump in ${dir}, found 0`);
+    const missing = await script('fetch.sh', { BACKUP_KEY: 'latest', BACKUP_NAME: 'nobody' }).then(
+      () => undefined,
+      (err: { stderr: string }) => err,
+    );
+    expect(missing?.stderr).toContain(`no dump under s3://${BUCKET}/postgres/nobody-`);
   });
 });

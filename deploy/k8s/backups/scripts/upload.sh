@@ -5,7 +5,7 @@
 # its own; this keeps storage without one to the same rule). Dump names carry their UTC time,
 # so age is read from the name, and nothing younger than the cut-off is ever touched.
 set -euo pipefail
-: "${BACKUP_DIR:?}" "${BACKUP_BUCKET:?}" "${BACKUP_PREFIX:?}" "${BACKUP_NAME:?}" "${RETENTION_DAYS:?}"
+: "${BACKUP_DIR:?}" "${BACKUP_BUCKET:?}" "${BACKUP_PREFIX:?}" "${BACKUP_NAME:?}" "${RETENTION_DAYS:?}" "${DB_SCHEMAS:?}"
 
 shopt -s nullglob
 dumps=("$BACKUP_DIR"/"$BACKUP_NAME"-*.dump)
@@ -17,7 +17,7 @@ file=${dumps[0]}
 key="$BACKUP_PREFIX$(basename "$file")"
 
 aws s3 cp "$file" "s3://$BACKUP_BUCKET/$key" --only-show-errors \
-  --checksum-algorithm SHA256 --metadata "schemas=${DB_SCHEMAS// /,}"
+  --checksum-algorithm SHA256 --metadata "{\"schemas\":\"$DB_SCHEMAS\"}"
 stored=$(aws s3api head-object --bucket "$BACKUP_BUCKET" --key "$key" --query ContentLength --output text)
 local_size=$(stat -c %s "$file")
 if [ "$stored" != "$local_size" ]; then
