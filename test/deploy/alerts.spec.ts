@@ -115,6 +115,8 @@ describe('alerts (deploy/monitoring/prometheus-rule.yaml)', () => {
       'QueueBacklog',
       'GpuWorkersMissing',
       'SystemWorkerDown',
+      // Not felt by users today, but a prod without a fresh dump cannot wait for office hours.
+      'BackupMissing',
     ]);
     // Cluster-wide: the shared database pages; a cost notice is info, the heartbeat none.
     const cluster = Object.fromEntries(
