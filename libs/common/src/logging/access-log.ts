@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { BaseConfig } from '../config/env';
 import { requestContext } from '../http/request-context';
 import { REDACTED_PATHS } from './logger-params';
@@ -11,10 +11,13 @@ export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
  * The process's one pino logger (the Nest logger writes through it). Every line written while
  * a request or an RPC runs carries its `requestId` (and `rpc`, the pattern served) from the
  * request context, with no child logger per request; secrets are redacted as in `loggerParams`.
+ * `destination` is stdout but where a test reads the lines itself.
  */
-export function createRootLogger(config: BaseConfig): Logger {
+export function createRootLogger(
+  config: BaseConfig,
   // pino's own default (stdout, asynchronous, flushed at exit), shared by both loggers.
-  const destination = pino.destination({ dest: process.stdout.fd || 1, sync: false });
+  destination: DestinationStream = pino.destination({ dest: process.stdout.fd || 1, sync: false }),
+): Logger {
   const options = {
     level: config.logLevel,
     base: { service: config.processName, env: config.appEnv },
