@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { closeMail, verifyEmail } from './mail';
+import { closeMail, pausedQueue, verifyEmail } from './mail';
 import { generate, newEmail, PASSWORD, recordApiCalls, signUp } from './support';
 
 test.afterAll(closeMail);
@@ -42,20 +42,35 @@ test('the live preview shows under the progress bar, and 402 links to buying cre
   page,
 }) => {
   await page.addInitScript(() => {
-    // Remember every preview the Generate screen showed (a run can be over in a second).
-    const seen: string[] = [];
-    (window as unknown as { previews: string[] }).previews = seen;
-    new MutationObserver(() => {
-      const img = document.querySelector<HTMLImageElement>(
-        'img[alt="만들어지고 있는 이미지 미리보기"]',
+    // The live stream, with its final event held back until the test lets it through: a tiny
+    // model's run can end within one render, and the screen then goes straight to the result.
+    // Every event before it reaches the page as the server sent it.
+    const w = window as unknown as { releaseFinal: () => void; streamOpen: boolean };
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    w.releaseFinal = () => release();
+    const nativeFetch = window.fetch.bind(window);
+    window.fetch = async (input, init) => {
+      const res = await nativeFetch(input, init);
+      const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+      if (!/\/generations\/[^/]+\/events$/.test(url.pathname) || !res.body) return res;
+      w.streamOpen = true;
+      const decoder = new TextDecoder();
+      const encoder = new TextEncoder();
+      const body = res.body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          async transform(chunk, controller) {
+            const text = decoder.decode(chunk, { stream: true });
+            const final = text.search(/id: \d+\nevent: (succeeded|failed|canceled)\n/);
+            if (final < 0) return controller.enqueue(encoder.encode(text));
+            controller.enqueue(encoder.encode(text.slice(0, final)));
+            await released;
+            controller.enqueue(encoder.encode(text.slice(final)));
+          },
+        }),
       );
-      if (img?.src && seen[seen.length - 1] !== img.src) seen.push(img.src);
-    }).observe(document, {
-      subtree: true,
-      childList: true,
-      attributes: true,
-      attributeFilter: ['src'],
-    });
+      return new Response(body, { status: res.status, headers: res.headers });
+    };
   });
   await signUp(page, newEmail('preview'));
   const run = async () => {
@@ -65,14 +80,25 @@ test('the live preview shows under the progress bar, and 402 links to buying cre
     await expect(page.getByText('비용 51 크레딧')).toBeVisible();
     await page.getByRole('button', { name: '생성하기' }).click();
   };
-  await run();
+  // Alone, the tiny model can end a run before the browser has opened the live stream: the
+  // free queue waits (paused) until it is open.
+  const free = await pausedQueue('gen-free');
+  try {
+    await run();
+    await page.waitForFunction(() => (window as unknown as { streamOpen?: boolean }).streamOpen);
+  } finally {
+    await free.resume();
+    await free.close();
+  }
   const live = page.getByRole('region', { name: '진행 상황' });
-  await expect(live.getByRole('status').first()).toHaveText('완료', { timeout: 90_000 });
-  const previews = await page.evaluate(
-    () => (window as unknown as { previews: string[] }).previews,
+  await expect(live.getByRole('img', { name: '만들어지고 있는 이미지 미리보기' })).toHaveAttribute(
+    'src',
+    /^data:image\/(png|webp);base64,/,
+    { timeout: 90_000 },
   );
-  expect(previews.length).toBeGreaterThan(0);
-  expect(previews.every((src) => /^data:image\/(png|webp);base64,/.test(src))).toBe(true);
+  await page.evaluate(() => (window as unknown as { releaseFinal: () => void }).releaseFinal());
+  await expect(live.getByRole('status').first()).toHaveText('완료', { timeout: 30_000 });
+  await expect(live.getByRole('img', { name: '만들어지고 있는 이미지 미리보기' })).toHaveCount(0);
 
   // 49 credits are left; another 51-credit run is refused with a way to buy more.
   await run();

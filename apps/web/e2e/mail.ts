@@ -95,10 +95,13 @@ export async function closeMail(): Promise<void> {
 }
 
 /**
- * A system queue paused for a while (BullMQ's own pause, in Redis): its jobs wait, so a test
- * can see what the API says while one is pending. Resume and close it in a finally.
+ * A queue paused for a while (BullMQ's own pause, in Redis, as an operator pauses one): its
+ * jobs wait, so a test can see what the API and the screens say while one is pending. Resume
+ * and close it in a finally.
  */
-export async function pausedQueue(name: 'system-export' | 'system-email'): Promise<Queue> {
+export async function pausedQueue(
+  name: 'system-export' | 'system-email' | 'gen-free',
+): Promise<Queue> {
   const url = new URL(process.env.PINGVAS_REDIS_URL!);
   const queue = new Queue(name, {
     connection: {
