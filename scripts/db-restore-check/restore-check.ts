@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, escapeIdentifier } from 'pg';
-import { assertSchemaName } from '@pingvas/database';
+import { escapeIdentifier } from 'pg';
+import { assertSchemaName, withClient } from '@pingvas/database';
 import { compareFigures, readFigures, type TableComparison, type TableFigures } from './figures';
 
 export interface RestoreCheckReport {
@@ -46,25 +46,18 @@ function runClientProgram(program: string, args: string[], url: string): Promise
   });
 }
 
-async function connect(url: string): Promise<Client> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  return client;
-}
-
 /**
  * pg_dump of `schemas` (custom format) into `file`, and the figures of the very rows it
  * dumped: a REPEATABLE READ transaction exports its snapshot, pg_dump reads through it
  * (`--snapshot`), and the figures are read in the same transaction while pg_dump runs. Writers
  * carry on meanwhile; what they commit after the snapshot is in neither.
  */
-export async function dumpAtSnapshot(
+export function dumpAtSnapshot(
   url: string,
   schemas: string[],
   file: string,
 ): Promise<TableFigures[]> {
-  const client = await connect(url);
-  try {
+  return withClient(url, async (client) => {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     const { rows } = await client.query<{ snapshot: string }>(
       'SELECT pg_export_snapshot() AS snapshot',
@@ -86,9 +79,7 @@ export async function dumpAtSnapshot(
     ]);
     await client.query('COMMIT');
     return figures;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export interface ScratchDatabase {
@@ -111,14 +102,12 @@ export async function createScratchDatabase(
   const name = `restore_check_${randomBytes(5).toString('hex')}`;
   const scratch = new URL(url);
   scratch.pathname = `/${name}`;
-  const admin = await connect(url);
-  let extensions: { extname: string; schema: string }[];
-  try {
+  const extensions = await withClient(url, async (admin) => {
     const { rows } = await admin.query<{ encoding: string; collate: string; ctype: string }>(
       `SELECT pg_encoding_to_char(encoding) AS encoding, datcollate AS collate, datctype AS ctype
          FROM pg_database WHERE datname = current_database()`,
     );
-    extensions = (
+    const found = (
       await admin.query<{ extname: string; schema: string }>(
         `SELECT e.extname, n.nspname AS schema
            FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
@@ -132,29 +121,21 @@ export async function createScratchDatabase(
       `CREATE DATABASE ${escapeIdentifier(name)} TEMPLATE template0 ENCODING ${admin.escapeLiteral(encoding)}
          LC_COLLATE ${admin.escapeLiteral(collate)} LC_CTYPE ${admin.escapeLiteral(ctype)}`,
     );
-  } finally {
-    await admin.end();
-  }
-  const drop = async () => {
-    const client = await connect(url);
-    try {
+    return found;
+  });
+  const drop = () =>
+    withClient(url, async (client) => {
       await client.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(name)} WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
-  };
+    });
   try {
-    const client = await connect(scratch.toString());
-    try {
+    await withClient(scratch.toString(), async (client) => {
       for (const { extname, schema } of extensions) {
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${escapeIdentifier(schema)}`);
         await client.query(
           `CREATE EXTENSION IF NOT EXISTS ${escapeIdentifier(extname)} WITH SCHEMA ${escapeIdentifier(schema)}`,
         );
       }
-    } finally {
-      await client.end();
-    }
+    });
   } catch (err) {
     await drop();
     throw err;
@@ -175,13 +156,8 @@ export function restoreDump(url: string, file: string): Promise<void> {
   );
 }
 
-export async function readFiguresAt(url: string, schemas: string[]): Promise<TableFigures[]> {
-  const client = await connect(url);
-  try {
-    return await readFigures(client, schemas);
-  } finally {
-    await client.end();
-  }
+export function readFiguresAt(url: string, schemas: string[]): Promise<TableFigures[]> {
+  return withClient(url, (client) => readFigures(client, schemas));
 }
 
 /**

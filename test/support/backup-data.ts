@@ -1,31 +1,6 @@
-import { Client } from 'pg';
-import { migrateService } from '@pingvas/database';
-import { GALLERY_DATABASE } from '../../apps/gallery-service/src/database';
-import { GENERATION_DATABASE } from '../../apps/generation-service/src/database';
-import { MODEL_DATABASE } from '../../apps/model-service/src/database';
-import { PAYMENT_DATABASE } from '../../apps/payment-service/src/database';
-import { SYSTEM_DATABASE } from '../../apps/system-worker/src/database';
-import { USER_DATABASE } from '../../apps/user-service/src/database';
-
-/** The environment's tables as `npm run migrate` makes them, in the order it applies them. */
-export const DATABASES = [
-  USER_DATABASE,
-  PAYMENT_DATABASE,
-  MODEL_DATABASE,
-  GENERATION_DATABASE,
-  GALLERY_DATABASE,
-  SYSTEM_DATABASE,
-];
-
-export async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+import type { Client } from 'pg';
+import { migrateService, withClient } from '@pingvas/database';
+import { DATABASES } from '../../scripts/databases';
 
 /**
  * Rows a careless dump or restore would lose or change: NULLs, Korean text, bytea with zero

@@ -12,10 +12,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { dropSchema } from '@pingvas/database';
+import { dropSchema, withClient } from '@pingvas/database';
 import { TEST_DATABASE_URL, TestS3Server, uniqueName } from '@pingvas/testing';
 import { readFiguresAt } from '../../scripts/db-restore-check/restore-check';
-import { createFilledSchema, withClient } from '../support/backup-data';
+import { createFilledSchema } from '../support/backup-data';
 
 const SCRIPTS = join(__dirname, '..', '..', 'deploy', 'k8s', 'backups', 'scripts');
 /**

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { dropSchema } from '@pingvas/database';
+import { dropSchema, withClient } from '@pingvas/database';
 import { TEST_DATABASE_URL, uniqueName } from '@pingvas/testing';
 import { compareFigures, formatComparison } from '../../scripts/db-restore-check/figures';
 import {
@@ -13,7 +13,8 @@ import {
   restoreDump,
   runRestoreCheck,
 } from '../../scripts/db-restore-check/restore-check';
-import { createFilledSchema, DATABASES, withClient } from '../support/backup-data';
+import { DATABASES } from '../../scripts/databases';
+import { createFilledSchema } from '../support/backup-data';
 
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
