@@ -10,6 +10,10 @@ import {
   type Schema,
   string,
 } from './keywords';
+import { IMAGE_TAG } from '../set-image-tag/values-file';
+
+/** A Docker tag, as set-image-tag writes it, or empty. */
+const IMAGE_TAG_OR_EMPTY = `^(${IMAGE_TAG.source.slice(1, -1)})?$`;
 
 const K8S_NAME = '[a-z0-9]([-a-z0-9.]*[a-z0-9])?';
 const envFromRefs: Schema = { type: 'array', items: ref('envFromRef') };
@@ -50,7 +54,7 @@ export const DEFINITIONS: Record<string, Schema> = {
     repository: nonEmptyString,
     tag: {
       // Empty passes here so that the template's `required` names what is missing.
-      ...string('^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$'),
+      ...string(IMAGE_TAG_OR_EMPTY),
       description:
         'the commit whose images CI pushed (values-<env>.yaml); a workload image without one takes the chart image.tag',
     },
