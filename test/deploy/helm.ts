@@ -1,17 +1,8 @@
 import { execFile } from 'node:child_process';
-import {
-  chmodSync,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-} from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { open as openZip, type Entry, type ZipFile } from 'yauzl';
+import { unzip } from '../support/unzip';
 import { ROOT } from './files';
 
 /**
@@ -64,29 +55,6 @@ async function extract(): Promise<Tools> {
     if (!existsSync(found.helm)) throw err;
   }
   return found;
-}
-
-function unzip(zip: string, into: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    openZip(zip, { lazyEntries: true }, (err, file?: ZipFile) => {
-      if (err || !file) return reject(err ?? new Error(`cannot open ${zip}`));
-      file.on('error', reject);
-      file.on('end', () => resolve());
-      file.on('entry', (entry: Entry) => {
-        const path = join(into, entry.fileName);
-        if (entry.fileName.endsWith('/')) {
-          mkdirSync(path, { recursive: true });
-          return file.readEntry();
-        }
-        mkdirSync(dirname(path), { recursive: true });
-        file.openReadStream(entry, (openErr, stream) => {
-          if (openErr || !stream) return reject(openErr ?? new Error(`cannot read ${path}`));
-          pipeline(stream, createWriteStream(path)).then(() => file.readEntry(), reject);
-        });
-      });
-      file.readEntry();
-    });
-  });
 }
 
 export interface Result {

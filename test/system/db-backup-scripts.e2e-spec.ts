@@ -16,6 +16,7 @@ import { dropSchema, withClient } from '@pingvas/database';
 import { TEST_DATABASE_URL, TestS3Server, uniqueName } from '@pingvas/testing';
 import { readFiguresAt } from '../../scripts/db-restore-check/restore-check';
 import { createFilledSchema } from '../support/backup-data';
+import { unzip } from '../support/unzip';
 
 const SCRIPTS = join(__dirname, '..', '..', 'deploy', 'k8s', 'backups', 'scripts');
 /**
@@ -195,7 +196,7 @@ describe('backup upload and fetch scripts', () => {
 
   beforeAll(async () => {
     tools = await mkdtemp(join(tmpdir(), 'backup-aws-cli-'));
-    await run('python3', ['-m', 'zipfile', '-e', AWS_CLI_LAYER, tools]);
+    await unzip(AWS_CLI_LAYER, tools);
     await mkdir(join(tools, 'shim'));
     await writeFile(
       join(tools, 'shim', 'aws'),
