@@ -1,8 +1,16 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GPU_WORKER, QueueNames, SERVICES, TIERS, WEB } from '@pingvas/contracts';
 import Ajv from 'ajv';
-import { chartValues, filesUnder, HELM, objectsOfKind, readText, readYaml, ROOT } from './files';
+import {
+  chartFolders,
+  chartValues,
+  filesUnder,
+  objectsOfKind,
+  readText,
+  readYaml,
+  ROOT,
+} from './files';
 
 const SERVICE_NAMES = Object.values(SERVICES).map((s) => s.name);
 const ENVS = ['dev', 'prod'] as const;
@@ -45,8 +53,7 @@ function merged(chart: string, env: (typeof ENVS)[number]): Values {
 
 describe('Helm charts', () => {
   it('has one application chart per service and the web chart, plus the library chart', () => {
-    const charts = readdirSync(HELM).filter((d) => existsSync(join(HELM, d, 'Chart.yaml')));
-    expect(charts.sort()).toEqual([...SERVICE_NAMES, WEB.name, 'pingvas-lib'].sort());
+    expect(chartFolders()).toEqual([...SERVICE_NAMES, WEB.name, 'pingvas-lib'].sort());
     expect(readYaml(join('deploy', 'helm', 'pingvas-lib', 'Chart.yaml'))).toMatchObject({
       type: 'library',
     });

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 
@@ -27,8 +27,20 @@ export function readYaml<T = Record<string, unknown>>(path: string): T {
   return load(readText(path)) as T;
 }
 
+/** The documents of a multi-document YAML stream; empty ones (a disabled template) dropped. */
+export function parseYamlDocuments<T = Record<string, unknown>>(text: string): T[] {
+  return loadAll(text).filter((d) => d !== null && d !== undefined) as T[];
+}
+
 export function readYamlDocuments<T = Record<string, unknown>>(path: string): T[] {
-  return loadAll(readText(path)).filter((d) => d !== null && d !== undefined) as T[];
+  return parseYamlDocuments<T>(readText(path));
+}
+
+/** The chart folders under deploy/helm (those with a Chart.yaml), sorted; the library included. */
+export function chartFolders(): string[] {
+  return readdirSync(HELM)
+    .filter((d) => existsSync(join(HELM, d, 'Chart.yaml')))
+    .sort();
 }
 
 /** Kubernetes objects of one kind among every YAML document below `dir`. */

@@ -1,8 +1,15 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadAll } from 'js-yaml';
-import { filesUnder, HELM, readText, readYaml, ROOT } from './files';
+import {
+  chartFolders,
+  filesUnder,
+  HELM,
+  parseYamlDocuments,
+  readText,
+  readYaml,
+  ROOT,
+} from './files';
 import { KUBERNETES_VERSION, kubeTools, runTool, type Result, type Tools } from './helm';
 import { loadKubeSchemas, type KubeObject, type KubeSchemas } from './kube-schema';
 
@@ -36,9 +43,7 @@ const BASE_STAND_INS: Record<string, string> = {
   'ingress.host': 'base.example.com',
 };
 
-const charts = readdirSync(HELM)
-  .filter((d) => existsSync(join(HELM, d, 'Chart.yaml')))
-  .sort();
+const charts = chartFolders();
 const isLibrary = (chart: string) =>
   readYaml<{ type?: string }>(join('deploy', 'helm', chart, 'Chart.yaml')).type === 'library';
 const appCharts = charts.filter((c) => !isLibrary(c));
@@ -59,11 +64,6 @@ function valueArgs(chart: string, dir: string, env: Case): string[] {
     .filter(([path]) => path.split('.')[0] in values)
     .flatMap(([path, value]) => ['--set-string', `${path}=${value}`]);
   return [...common, '--namespace', 'dev', ...standIns];
-}
-
-/** Objects of a multi-document YAML stream; empty documents (a disabled template) dropped. */
-function objectsOf(yaml: string): KubeObject[] {
-  return loadAll(yaml).filter((d) => d !== null && d !== undefined) as KubeObject[];
 }
 
 /** The errors of each object, prefixed with where it came from and its kind/name. */
@@ -163,7 +163,7 @@ describe(`Kubernetes objects against the ${KUBERNETES_VERSION} and CRD schemas`,
   it.each(renders)('%s (%s values): every rendered object matches its schema', (chart, env) => {
     const result = rendered.get(key(chart, env));
     expect(result && (result.ok ? '' : failed(key(chart, env), result))).toBe('');
-    const objects = objectsOf(result!.stdout);
+    const objects = parseYamlDocuments<KubeObject>(result!.stdout);
     expect(objects.length).toBeGreaterThan(0);
     expect(problems(schemas, key(chart, env), objects)).toEqual([]);
   });
@@ -182,7 +182,7 @@ describe(`Kubernetes objects against the ${KUBERNETES_VERSION} and CRD schemas`,
   it.each(kustomized)('%s: what kubectl kustomize renders matches the schemas', async (dir) => {
     const result = await runTool(tools.kubectl, ['kustomize', join(ROOT, dir)], join(work, 'home'));
     expect(result.ok ? '' : failed(dir, result)).toBe('');
-    const objects = objectsOf(result.stdout);
+    const objects = parseYamlDocuments<KubeObject>(result.stdout);
     expect(objects.length).toBeGreaterThan(0);
     expect(problems(schemas, dir, objects)).toEqual([]);
   });
@@ -199,7 +199,9 @@ describe(`Kubernetes objects against the ${KUBERNETES_VERSION} and CRD schemas`,
       problems(
         schemas,
         file,
-        objectsOf(readText(file)).filter((o) => o.apiVersion !== undefined || o.kind !== undefined),
+        parseYamlDocuments<KubeObject>(readText(file)).filter(
+          (o) => o.apiVersion !== undefined || o.kind !== undefined,
+        ),
       ),
     );
     expect(files.length).toBeGreaterThan(0);
@@ -208,7 +210,9 @@ describe(`Kubernetes objects against the ${KUBERNETES_VERSION} and CRD schemas`,
 
   describe('the validator itself', () => {
     const deployment = () => {
-      const objects = objectsOf(rendered.get(key('gallery-service', 'dev'))!.stdout);
+      const objects = parseYamlDocuments<KubeObject>(
+        rendered.get(key('gallery-service', 'dev'))!.stdout,
+      );
       return structuredClone(objects.find((o) => o.kind === 'Deployment')) as {
         spec: Record<string, unknown> & {
           template: { spec: { containers: Record<string, unknown>[] } };

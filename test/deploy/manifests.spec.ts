@@ -1,7 +1,14 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVICES, WEB } from '@pingvas/contracts';
-import { filesUnder, HELM, objectsOfKind, readText, readYamlDocuments, ROOT } from './files';
+import {
+  chartFolders,
+  filesUnder,
+  objectsOfKind,
+  readText,
+  readYamlDocuments,
+  ROOT,
+} from './files';
 
 const SERVICE_NAMES = Object.values(SERVICES).map((s) => s.name);
 
@@ -78,10 +85,7 @@ describe('delivery manifests', () => {
     const services = serviceGen.map((s) => String(s.service)).sort();
     expect(services).toEqual([...SERVICE_NAMES, WEB.name].sort());
     expect(envGen.length * services.length).toBe(12);
-    const charts = readdirSync(HELM).filter(
-      (d) => d !== 'pingvas-lib' && existsSync(join(HELM, d, 'Chart.yaml')),
-    );
-    expect(charts.sort()).toEqual(services);
+    expect(chartFolders().filter((d) => d !== 'pingvas-lib')).toEqual(services);
     // Not deployed on their own: the GPU worker ships in generation-service's chart, the system
     // worker in user-service's, and the edge is npm start's web origin (in Kubernetes the web
     // chart's Ingress and nginx do its work).
