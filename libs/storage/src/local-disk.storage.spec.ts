@@ -44,4 +44,19 @@ describe('LocalDiskStorage (real file system)', () => {
     await storage.delete('images/u1/g2/0.png');
     expect(await readdir(root)).toEqual([]);
   });
+
+  it('writes into a folder that a delete of its last blob removes at the same moment', async () => {
+    // One process deletes a user's last export while another writes the next into the same
+    // folder: the folder may go between the write's mkdir and its open.
+    for (let i = 0; i < 300; i++) {
+      await storage.put(`exports/u1/old-${i}.zip`, Buffer.from('old'));
+      await Promise.all([
+        storage.delete(`exports/u1/old-${i}.zip`),
+        storage.put(`exports/u1/new-${i}.zip`, Readable.from([Buffer.from('new')])),
+      ]);
+      expect(await readFile(join(root, `exports/u1/new-${i}.zip`), 'utf8')).toBe('new');
+      await storage.delete(`exports/u1/new-${i}.zip`);
+    }
+    expect(await readdir(root)).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { type FileHandle, mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -29,12 +29,12 @@ export class LocalDiskStorage implements BlobStorage {
 
   async put(key: string, data: Buffer | Readable): Promise<BlobInfo> {
     const target = this.pathOf(key);
-    await mkdir(dirname(target), { recursive: true });
     const temp = `${target}.${randomBytes(6).toString('hex')}.partial`;
+    const file = await openInFolder(temp);
     try {
       await pipeline(
         Buffer.isBuffer(data) ? Readable.from([data]) : data,
-        createWriteStream(temp, { flags: 'wx' }),
+        file.createWriteStream(),
       );
       await rename(temp, target);
     } catch (err) {
@@ -64,7 +64,7 @@ export class LocalDiskStorage implements BlobStorage {
   /**
    * Also removes the folders the blob leaves empty: keys name their owner
    * (images/<user>/<generation>/0.png), so no folder may outlive the user's last file. A write
-   * racing into a folder being removed fails and is retried by its job.
+   * racing into a folder being removed makes it again (`openInFolder`).
    */
   async delete(key: string): Promise<void> {
     const target = this.pathOf(key);
@@ -78,6 +78,26 @@ export class LocalDiskStorage implements BlobStorage {
         ))
       )
         return;
+    }
+  }
+}
+
+/** Tries of `openInFolder`: each lost race means another process's delete emptied the folder. */
+const OPEN_TRIES = 10;
+
+/**
+ * Creates `path` (which must not exist) with the folders above it. A delete elsewhere may
+ * remove a folder it left empty between the mkdir and the open (LocalDiskStorage.delete); the
+ * folder is then made again. The file is opened before any data is read, so a stream source
+ * is never half consumed by a try that fails.
+ */
+async function openInFolder(path: string): Promise<FileHandle> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      return await open(path, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= OPEN_TRIES) throw err;
     }
   }
 }
