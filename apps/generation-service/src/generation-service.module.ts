@@ -30,6 +30,7 @@ import { LostGenerations } from './generations/reconcile/lost-generations';
 import { Sweeper } from './generations/reconcile/sweeper';
 import { GenerationOutcomes } from './generations/results/generation-outcomes';
 import { ResultsConsumer } from './generations/results/results.consumer';
+import { GenerationImagesRepository } from './generations/store/generation-images.repository';
 import { GenerationsRepository } from './generations/store/generations.repository';
 import { TIER_QUEUE_NAMES, TierQueues } from './generations/store/tier-queues';
 import { CatalogueCache } from './generations/submit/catalogue-cache';
@@ -66,6 +67,7 @@ export class GenerationServiceModule {
       ],
       providers: [
         GenerationsRepository,
+        GenerationImagesRepository,
         TierQueues,
         GenerationMetrics,
         ...GENERATION_CHANNEL_PROVIDERS,

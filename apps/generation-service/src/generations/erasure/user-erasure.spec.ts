@@ -1,73 +1,152 @@
 import { AppError } from '@pingvas/common';
 import type { Tx } from '@pingvas/database';
-import type { BlobStorage } from '@pingvas/storage';
-import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import type { CreditSettlement } from '../finish/credit-settlement';
-import type { GenerationCancel } from '../finish/generation-cancel';
-import type { GenerationRow, GenerationsRepository } from '../store/generations.repository';
-import type { TierQueues } from '../store/tier-queues';
-import { UserErasure } from './user-erasure';
+import type { GenerationRow } from '../store/generations.repository';
+import {
+  type ErasureCancels,
+  type ErasureFiles,
+  type ErasureImages,
+  type ErasureJobs,
+  type ErasureSettlement,
+  type ErasureStore,
+  type ErasureTierJobs,
+  UserErasure,
+} from './user-erasure';
 
 const NO_SQL: Tx = new DataSource({ type: 'postgres' }).manager;
 const USER = '0b8f6a51-0000-4000-8000-000000000001';
 
 function row(id: string, status: GenerationRow['status'], owed = false): GenerationRow {
+  const at = new Date('2026-12-01T00:00:00Z');
   return {
     id,
     userId: USER,
     status,
+    prompt: 'a cat',
+    negativePrompt: null,
+    modelId: 'tiny',
+    modelName: 'Tiny',
+    modelPath: 'tiny',
+    boardId: null,
+    params: {
+      width: 64,
+      height: 64,
+      steps: 4,
+      guidanceScale: 7,
+      seed: 1,
+      count: 2,
+      scheduler: 'euler',
+    },
     tier: 'free',
-    params: { count: 2 },
+    queue: 'gen-free',
+    cost: 2,
+    idempotencyKey: null,
+    requestHash: null,
+    attempts: 0,
+    stepsDone: 0,
+    provider: null,
+    errorCode: null,
+    errorMessage: null,
     settlement: owed ? 'release' : null,
     settledAt: null,
-    attempts: 0,
-  } as unknown as GenerationRow;
+    createdAt: at,
+    enqueuedAt: at,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: at,
+  };
+}
+
+/** The user's rows in memory; the lock and the final delete are logged. */
+class InMemoryGenerations implements ErasureStore {
+  constructor(
+    private readonly rows: GenerationRow[],
+    private readonly log: string[],
+  ) {}
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return fn(NO_SQL);
+  }
+
+  async lockUser(): Promise<void> {
+    this.log.push('lock');
+  }
+
+  async inFlightOf(): Promise<GenerationRow[]> {
+    return this.rows.filter((r) => r.status === 'queued' || r.status === 'running');
+  }
+
+  async allOf(): Promise<GenerationRow[]> {
+    return [...this.rows];
+  }
+
+  async deleteAllOf(): Promise<number> {
+    this.log.push('delete rows');
+    const n = this.rows.length;
+    this.rows.length = 0;
+    return n;
+  }
+}
+
+/** Payment-service, away or not: a cancel or a settlement while away fails as the real one does. */
+class FakeSettling implements ErasureCancels, ErasureSettlement {
+  constructor(
+    private readonly rows: GenerationRow[],
+    private readonly paymentAway: { on: boolean },
+    private readonly log: string[],
+  ) {}
+
+  async cancelForErasure(r: GenerationRow): Promise<void> {
+    this.log.push(`cancel ${r.id}`);
+    r.status = 'canceled';
+    r.settlement = 'release';
+    this.refuseWhileAway();
+    r.settledAt = new Date();
+  }
+
+  async settle(id: string): Promise<void> {
+    this.refuseWhileAway();
+    this.log.push(`settle ${id}`);
+    const owed = this.rows.find((r) => r.id === id);
+    if (owed) owed.settledAt = new Date();
+  }
+
+  private refuseWhileAway(): void {
+    if (this.paymentAway.on) throw new AppError('UPSTREAM_UNAVAILABLE', 'payment is away');
+  }
+}
+
+/** No images recorded and no job left in Redis; deleted files are logged. */
+class Leftovers implements ErasureImages, ErasureTierJobs, ErasureJobs, ErasureFiles {
+  constructor(private readonly log: string[]) {}
+
+  async of(): ReturnType<ErasureImages['of']> {
+    return [];
+  }
+
+  async getJob(): Promise<undefined> {
+    return undefined;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.log.push(`delete ${key}`);
+  }
 }
 
 /** What the erasure did, in order, against small fakes of its collaborators. */
 function erasureWith(rows: GenerationRow[], paymentAway: { on: boolean }) {
   const log: string[] = [];
-  const repo = {
-    transaction: <T>(fn: (tx: Tx) => Promise<T>) => fn(NO_SQL),
-    lockUser: async () => void log.push('lock'),
-    inFlightOf: async () => rows.filter((r) => r.status === 'queued' || r.status === 'running'),
-    allOf: async () => rows,
-    images: async () => [],
-    deleteAllOf: async () => {
-      log.push('delete rows');
-      const n = rows.length;
-      rows.length = 0;
-      return n;
-    },
-  };
-  const cancels = {
-    cancelForErasure: async (r: GenerationRow) => {
-      log.push(`cancel ${r.id}`);
-      r.status = 'canceled';
-      r.settlement = 'release';
-      if (paymentAway.on) throw new AppError('UPSTREAM_UNAVAILABLE', 'payment is away');
-      r.settledAt = new Date();
-    },
-  };
-  const settlement = {
-    settle: async (id: string) => {
-      if (paymentAway.on) throw new AppError('UPSTREAM_UNAVAILABLE', 'payment is away');
-      log.push(`settle ${id}`);
-      const owed = rows.find((r) => r.id === id);
-      if (owed) owed.settledAt = new Date();
-    },
-  };
-  const noJobs = { getJob: async () => undefined };
-  const storage = { delete: async (key: string) => void log.push(`delete ${key}`) };
+  const payment = new FakeSettling(rows, paymentAway, log);
+  const leftovers = new Leftovers(log);
   const erasure = new UserErasure(
-    repo as unknown as GenerationsRepository,
-    cancels as unknown as GenerationCancel,
-    settlement as unknown as CreditSettlement,
-    noJobs as unknown as TierQueues,
-    noJobs as unknown as Queue,
-    noJobs as unknown as Queue,
-    storage as unknown as BlobStorage,
+    new InMemoryGenerations(rows, log),
+    leftovers,
+    payment,
+    payment,
+    leftovers,
+    leftovers,
+    leftovers,
+    leftovers,
   );
   return { erasure, log };
 }

@@ -12,8 +12,21 @@ import type { Queue } from 'bullmq';
 import { CreditSettlement } from '../finish/credit-settlement';
 import { GenerationCancel } from '../finish/generation-cancel';
 import { imageKeysOf } from '../reconcile/finished-images';
+import { GenerationImagesRepository } from '../store/generation-images.repository';
 import { type GenerationRow, GenerationsRepository } from '../store/generations.repository';
 import { TierQueues } from '../store/tier-queues';
+
+/** What the erasure needs of each collaborator (the unit spec fakes exactly these). */
+export type ErasureStore = Pick<
+  GenerationsRepository,
+  'transaction' | 'lockUser' | 'inFlightOf' | 'allOf' | 'deleteAllOf'
+>;
+export type ErasureImages = Pick<GenerationImagesRepository, 'of'>;
+export type ErasureCancels = Pick<GenerationCancel, 'cancelForErasure'>;
+export type ErasureSettlement = Pick<CreditSettlement, 'settle'>;
+export type ErasureTierJobs = Pick<TierQueues, 'getJob'>;
+export type ErasureJobs = Pick<Queue, 'getJob'>;
+export type ErasureFiles = Pick<BlobStorage, 'delete'>;
 
 export interface ErasureOutcome {
   canceled: number;
@@ -33,13 +46,14 @@ export class UserErasure {
   private readonly logger = new Logger(UserErasure.name);
 
   constructor(
-    private readonly repo: GenerationsRepository,
-    private readonly cancels: GenerationCancel,
-    private readonly settlement: CreditSettlement,
-    private readonly queues: TierQueues,
-    @InjectQueue(QueueNames.generationResults) private readonly results: Queue,
-    @InjectQueue(QueueNames.galleryIngest) private readonly ingest: Queue,
-    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
+    @Inject(GenerationsRepository) private readonly repo: ErasureStore,
+    @Inject(GenerationImagesRepository) private readonly images: ErasureImages,
+    @Inject(GenerationCancel) private readonly cancels: ErasureCancels,
+    @Inject(CreditSettlement) private readonly settlement: ErasureSettlement,
+    @Inject(TierQueues) private readonly queues: ErasureTierJobs,
+    @InjectQueue(QueueNames.generationResults) private readonly results: ErasureJobs,
+    @InjectQueue(QueueNames.galleryIngest) private readonly ingest: ErasureJobs,
+    @Inject(BLOB_STORAGE) private readonly storage: ErasureFiles,
   ) {}
 
   async erase(userId: string): Promise<ErasureOutcome> {
@@ -53,7 +67,7 @@ export class UserErasure {
     for (const row of rows)
       if (row.settlement && !row.settledAt) await this.settlement.settle(row.id);
 
-    const images = await this.repo.images(rows.map((r) => r.id));
+    const images = await this.images.of(rows.map((r) => r.id));
     const keys = new Set([...rows.flatMap(imageKeysOf), ...images.map((i) => i.storageKey)]);
     for (const key of keys) await this.storage.delete(key);
     for (const row of rows) await this.removeJobs(row);

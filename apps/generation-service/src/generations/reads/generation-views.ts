@@ -1,15 +1,20 @@
-import { EXPORT_PAGE_DEFAULT } from '@pingvas/contracts';
 import { Injectable } from '@nestjs/common';
 import { AppError, decodeKeysetCursor, encodeKeysetCursor } from '@pingvas/common';
-import type { GenerationParams, GenerationStatus } from '@pingvas/contracts';
+import {
+  EXPORT_PAGE_DEFAULT,
+  type GenerationParams,
+  type GenerationStatus,
+} from '@pingvas/contracts';
 import {
   type GenerationRow,
   GenerationsRepository,
   type ImageRow,
 } from '../store/generations.repository';
+import { GenerationImagesRepository } from '../store/generation-images.repository';
 import { TierQueues } from '../store/tier-queues';
 
-export interface GenerationView {
+/** A type alias, not an interface, so that it is also an export row (ApiView: a JSON object). */
+export type GenerationView = {
   id: string;
   status: GenerationStatus;
   prompt: string;
@@ -26,9 +31,7 @@ export interface GenerationView {
   images: { id: string; index: number; width: number; height: number; seed: number }[];
   attempts: number;
   createdAt: string;
-}
-
-/** The most generations one export page holds (and the default). */
+};
 
 /**
  * What a client sees of its generations: one, a page of them, and the view the events and the
@@ -38,6 +41,7 @@ export interface GenerationView {
 export class GenerationViews {
   constructor(
     private readonly repo: GenerationsRepository,
+    private readonly images: GenerationImagesRepository,
     private readonly queues: TierQueues,
   ) {}
 
@@ -48,7 +52,7 @@ export class GenerationViews {
   }
 
   async view(row: GenerationRow, images?: ImageRow[]): Promise<GenerationView> {
-    const own = images ?? (await this.repo.images([row.id]));
+    const own = images ?? (await this.images.of([row.id]));
     return {
       id: row.id,
       status: row.status,
@@ -96,7 +100,7 @@ export class GenerationViews {
       decodeKeysetCursor(query.cursor),
     );
     const page = rows.slice(0, limit);
-    const images = await this.repo.images(page.map((r) => r.id));
+    const images = await this.images.of(page.map((r) => r.id));
     const items = await Promise.all(
       page.map((r) =>
         this.view(
@@ -123,7 +127,7 @@ export class GenerationViews {
   ): Promise<{ items: GenerationView[]; nextCursor?: string }> {
     const rows = await this.repo.exportPage(userId, limit + 1, decodeKeysetCursor(cursor));
     const page = rows.slice(0, limit);
-    const images = await this.repo.images(page.map((r) => r.id));
+    const images = await this.images.of(page.map((r) => r.id));
     const items = await Promise.all(
       page.map((r) =>
         this.view(

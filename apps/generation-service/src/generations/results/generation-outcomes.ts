@@ -11,6 +11,7 @@ import type { Tx } from '@pingvas/database';
 import { Outbox } from '@pingvas/messaging';
 import { BLOB_STORAGE, type BlobStorage } from '@pingvas/storage';
 import { type FinishSteps, GenerationFinisher } from '../finish/generation-finisher';
+import { GenerationImagesRepository } from '../store/generation-images.repository';
 import {
   type GenerationRow,
   GenerationsRepository,
@@ -29,6 +30,7 @@ export class GenerationOutcomes {
 
   constructor(
     private readonly repo: GenerationsRepository,
+    private readonly images: GenerationImagesRepository,
     private readonly finisher: GenerationFinisher,
     private readonly outbox: Outbox,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
@@ -79,7 +81,7 @@ export class GenerationOutcomes {
       id: randomUUID(),
       generationId: row.id,
     }));
-    await this.repo.insertImages(images, tx);
+    await this.images.insert(images, tx);
     const ingest: GalleryIngestJob = {
       ownerId: row.userId,
       generationId: row.id,

@@ -1,14 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { GenerationStatus } from '@pingvas/contracts';
-import { SqlRepository, type Tx } from '@pingvas/database';
-import {
-  type Finish,
-  type GenerationRow,
-  type ImageRow,
-  type NewGeneration,
-  toImage,
-  toRow,
-} from './generation-row';
+import { SqlRepository, type Tx, WITHOUT_FLUSH_WAIT } from '@pingvas/database';
+import { type Finish, type GenerationRow, type NewGeneration, toRow } from './generation-row';
 
 export type { Finish, GenerationRow, ImageRow, NewGeneration } from './generation-row';
 
@@ -17,16 +10,8 @@ export const ACTIVE_USER_WINDOWS = { '1h': '1 hour', '24h': '24 hours', '30d': '
 export type ActiveUserWindow = keyof typeof ACTIVE_USER_WINDOWS;
 
 /**
- * Joined into a statement that runs on its own (never in a caller's transaction), it commits
- * without waiting for the WAL flush (about 3 ms a commit on the test machines' disk). Only for
- * marks the sweeper re-derives if a PostgreSQL crash loses the last few hundred milliseconds
- * of them; never for a status, an image or money.
- */
-const WITHOUT_FLUSH_WAIT = `(SELECT set_config('synchronous_commit', 'off', true)) "no_flush_wait"`;
-
-/**
- * The `generations` and `generation_images` tables. Every state change is one conditional
- * UPDATE, so concurrent actors cannot both win.
+ * The `generations` table (its images are GenerationImagesRepository's). Every state change is
+ * one conditional UPDATE, so concurrent actors cannot both win.
  */
 @Injectable()
 export class GenerationsRepository extends SqlRepository {
@@ -174,35 +159,6 @@ export class GenerationsRepository extends SqlRepository {
       tx,
     );
     return rows[0] ? toRow(rows[0]) : undefined;
-  }
-
-  async insertImages(images: ImageRow[], tx: Tx): Promise<void> {
-    for (const image of images) {
-      await this.query(
-        `INSERT INTO "generation_images" ("id", "generation_id", "index", "width", "height", "seed", "storage_key", "bytes")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT ("generation_id", "index") DO NOTHING`,
-        [
-          image.id,
-          image.generationId,
-          image.index,
-          image.width,
-          image.height,
-          image.seed,
-          image.storageKey,
-          image.bytes,
-        ],
-        tx,
-      );
-    }
-  }
-
-  async images(generationIds: string[]): Promise<ImageRow[]> {
-    if (generationIds.length === 0) return [];
-    const rows = await this.query(
-      `SELECT * FROM "generation_images" WHERE "generation_id" = ANY($1) ORDER BY "generation_id", "index"`,
-      [generationIds],
-    );
-    return rows.map(toImage);
   }
 
   /** Without the flush wait: a mark lost to a crash only makes the sweeper settle again (idempotent). */
