@@ -10,14 +10,15 @@ import { type BoardRow, BoardsRepository } from './boards.repository';
 /** Enough for any real collection, and a bound on what one list answer holds. */
 export const MAX_BOARDS = 500;
 
-export interface BoardView {
+/** A type alias, not an interface, so that it is also an export row (ApiView: a JSON object). */
+export type BoardView = {
   id: string;
   name: string;
   imageCount: number;
   cover: { imageId: string; thumbnail: string } | null;
   createdAt: string;
   updatedAt: string;
-}
+};
 
 @Injectable()
 export class BoardsService {

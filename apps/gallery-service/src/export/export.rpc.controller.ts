@@ -27,11 +27,10 @@ export class ExportRpcController {
 
   @MessagePattern(RpcPatterns.gallery.boardsExport)
   async boardsPage(@RpcPayload() request: ExportPageDto): Promise<ExportPage<ApiView>> {
-    const page = await this.boards.exportPage(
+    return this.boards.exportPage(
       request.userId,
       request.cursor,
       request.limit ?? EXPORT_PAGE_DEFAULT,
     );
-    return page as unknown as ExportPage<ApiView>;
   }
 }

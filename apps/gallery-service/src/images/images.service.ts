@@ -1,7 +1,6 @@
-import { EXPORT_PAGE_DEFAULT } from '@pingvas/contracts';
 import { Injectable } from '@nestjs/common';
 import { AppError, decodeKeysetCursor, encodeKeysetCursor } from '@pingvas/common';
-import type { ApiView, ImageExportItem } from '@pingvas/contracts';
+import { EXPORT_PAGE_DEFAULT, type ImageExportItem } from '@pingvas/contracts';
 import { SearchSync } from '../search/search-sync';
 import { BoardOwnership } from './board-ownership';
 import type { ImageFiltersDto, ListImagesDto, UpdateImageDto } from './image.dto';
@@ -9,7 +8,8 @@ import { ImageFileUrls, type SignedUrls } from './image-files';
 import type { ImageFilters, ImageRow } from './image-row';
 import { ImagesRepository } from './images.repository';
 
-export interface ImageView {
+/** A type alias, not an interface, so that it is also an export row (ApiView: a JSON object). */
+export type ImageView = {
   id: string;
   generationId: string;
   index: number;
@@ -26,7 +26,7 @@ export interface ImageView {
   starred: boolean;
   createdAt: string;
   urls: SignedUrls;
-}
+};
 
 export interface ImagePage {
   items: ImageView[];
@@ -103,7 +103,7 @@ export class ImagesService {
     const rows = await this.images.exportPage(ownerId, limit + 1, decodeKeysetCursor(cursor));
     const page = rows.slice(0, limit);
     const items = page.map((r) => ({
-      image: this.view(r) as unknown as ApiView,
+      image: this.view(r),
       blobKey: r.storageKey,
       filename: `images/${r.id}.png`,
     }));

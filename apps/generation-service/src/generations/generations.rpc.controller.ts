@@ -12,7 +12,6 @@ export class GenerationsRpcController {
 
   @MessagePattern(RpcPatterns.generation.generationsExport)
   async export(@RpcPayload() request: ExportPageDto): Promise<ExportPage<ApiView>> {
-    const page = await this.views.exportPage(request.userId, request.cursor, request.limit);
-    return page as unknown as ExportPage<ApiView>;
+    return this.views.exportPage(request.userId, request.cursor, request.limit);
   }
 }

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { BlobInfo, BlobStorage } from '@pingvas/storage';
 import { ZipFile } from 'yazl';
 
@@ -48,7 +48,7 @@ export async function writeExportZip(
     zip.addReadStreamLazy(entry.name, { mtime, compress: false }, (cb) => {
       entry.open().then(
         (stream) => cb(null, stream),
-        (err: unknown) => cb(err, undefined as unknown as Readable),
+        (err: unknown) => cb(err, Readable.from([])), // yazl emits err; the stream is unread
       );
     });
   }

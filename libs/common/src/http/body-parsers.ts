@@ -56,7 +56,7 @@ export function bodyParsers(limit: string): RequestHandler[] {
       // No body (type-is's test, which every parser makes first): nothing to parse or check.
       if (
         req.headers['transfer-encoding'] === undefined &&
-        isNaN(req.headers['content-length'] as unknown as number)
+        Number.isNaN(Number(req.headers['content-length']))
       ) {
         if (!('body' in req)) (req as { body?: unknown }).body = undefined;
         return next();
