@@ -63,6 +63,31 @@ export default tseslint.config(
     },
   },
   {
+    // Issue 15's house rules, kept by the linter: a double cast hides a type that does not fit
+    // (write a typed fake, a type guard or a parser), and a job's data is typed by the queue
+    // contract, never cast.
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "TSAsExpression > TSAsExpression[typeAnnotation.type='TSUnknownKeyword']",
+          message: "No 'as unknown as': make the types fit (a typed fake, a guard, a parser).",
+        },
+        {
+          selector:
+            "TSAsExpression > MemberExpression.expression[object.name='job'][property.name='data']",
+          message: "No 'job.data as': type the job by its queue (libs/contracts' queue contract).",
+        },
+      ],
+    },
+  },
+  {
+    // One file, one idea: source files stay under 300 lines (tests and migrations aside).
+    files: ['apps/*/src/**/*.{ts,tsx}', 'libs/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.e2e-spec.ts', '**/migrations/**'],
+    rules: { 'max-lines': ['error', { max: 300 }] },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
