@@ -1,13 +1,34 @@
-import type { BaseConfig } from '@pingvas/common';
-import type { ApiKeyRevocations } from './api-key-revocations';
+import { type BaseConfig, loadBaseConfig } from '@pingvas/common';
+import type { RpcPattern, RpcRequest, RpcResponse } from '@pingvas/contracts';
+import { ApiKeyRevocations } from './api-key-revocations';
 import { RpcApiKeyVerifier } from './rpc-api-key.verifier';
-import type { RpcClient } from './rpc-client';
+import { RpcClient } from './rpc-client';
+
+type Answers = { [P in RpcPattern]?: (payload: RpcRequest<P>) => Promise<RpcResponse<P>> };
+
+/** An RPC client with no Redis behind it: `user.apikeys.verify` goes to `verifyKey`, a mock. */
+class FakeRpc extends RpcClient {
+  readonly verifyKey = jest.fn<
+    Promise<RpcResponse<'user.apikeys.verify'>>,
+    [pattern: 'user.apikeys.verify', payload: RpcRequest<'user.apikeys.verify'>]
+  >();
+
+  private readonly answers: Answers = {
+    'user.apikeys.verify': (payload) => this.verifyKey('user.apikeys.verify', payload),
+  };
+
+  override send<P extends RpcPattern>(pattern: P, payload: RpcRequest<P>): Promise<RpcResponse<P>> {
+    const answer: Answers[P] = this.answers[pattern];
+    if (!answer) return Promise.reject(new Error(`no answer for ${pattern}`));
+    return answer(payload);
+  }
+}
 
 /** Stands in for the pub/sub channel: `revoke()` plays user-service's announcement. */
-class FakeRevocations {
+class FakeRevocations extends ApiKeyRevocations {
   private listener?: (keyId: string) => void;
 
-  listen(listener: (keyId: string) => void): void {
+  override listen(listener: (keyId: string) => void): void {
     this.listener = listener;
   }
 
@@ -17,16 +38,13 @@ class FakeRevocations {
 }
 
 function setup(cacheMs = 60_000) {
-  const rpc = { send: jest.fn() };
-  const config = { auth: { apiKeyCacheMs: cacheMs } } as BaseConfig;
-  const revocations = new FakeRevocations();
-  const sut = new RpcApiKeyVerifier(
-    rpc as unknown as RpcClient,
-    config,
-    revocations as unknown as ApiKeyRevocations,
-  );
+  const base = loadBaseConfig('rpc-api-key-verifier-spec', 0, {});
+  const config: BaseConfig = { ...base, auth: { ...base.auth, apiKeyCacheMs: cacheMs } };
+  const rpc = new FakeRpc(config);
+  const revocations = new FakeRevocations(config);
+  const sut = new RpcApiKeyVerifier(rpc, config, revocations);
   sut.onApplicationBootstrap();
-  return { sut, mocks: { rpc, revocations } };
+  return { sut, mocks: { rpc: { send: rpc.verifyKey }, revocations } };
 }
 
 describe('RpcApiKeyVerifier', () => {

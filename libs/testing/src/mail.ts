@@ -19,7 +19,7 @@ export async function mailsTo(
   to: string,
   template?: EmailTemplate,
 ): Promise<EmailJob[]> {
-  const queue = new Queue(QueueNames.systemEmail, {
+  const queue = new Queue<EmailJob>(QueueNames.systemEmail, {
     prefix: target.namespace,
     connection: { url: target.redisUrl ?? TEST_REDIS_URL } as never,
   });
@@ -29,7 +29,7 @@ export async function mailsTo(
     return jobs
       .filter((job) => job?.data)
       .sort((a, b) => a.timestamp - b.timestamp)
-      .map((job) => job.data as EmailJob)
+      .map((job) => job.data)
       .filter((mail) => mail.to === to && (!template || mail.template === template));
   } finally {
     await queue.close();

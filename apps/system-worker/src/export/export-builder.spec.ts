@@ -3,16 +3,27 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
-import { AppError, MetricsRegistry } from '@pingvas/common';
-import { exportBlobKey, type ExportPageRequest } from '@pingvas/contracts';
-import type { RpcClient } from '@pingvas/messaging';
-import { LocalDiskStorage } from '@pingvas/storage';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Test } from '@nestjs/testing';
+import { APP_CONFIG, AppError, loadBaseConfig, MetricsRegistry } from '@pingvas/common';
+import {
+  exportBlobKey,
+  type ExportPage,
+  type ExportPageRequest,
+  QueueNames,
+  type RpcPattern,
+  type RpcRequest,
+  type RpcResponse,
+} from '@pingvas/contracts';
+import { offlineDataSource } from '@pingvas/database';
+import { RpcClient } from '@pingvas/messaging';
+import { BLOB_STORAGE, LocalDiskStorage } from '@pingvas/storage';
 import { type Queue, UnrecoverableError } from 'bullmq';
 import { type Entry, fromBuffer, type ZipFile } from 'yauzl';
 import type { SystemWorkerConfig } from '../config';
 import { SystemWorkerMetrics } from '../worker-metrics';
 import { ExportBuilder } from './export-builder';
-import type { ExportFilesRepository } from './export-files.repository';
+import { ExportFilesRepository } from './export-files.repository';
 
 async function entries(zip: Buffer): Promise<Map<string, Buffer>> {
   const file = await new Promise<ZipFile>((resolve, reject) =>
@@ -35,52 +46,143 @@ async function entries(zip: Buffer): Promise<Map<string, Buffer>> {
   return out;
 }
 
-/** The services' export reads, paged `pageSize` rows at a time by a numeric cursor. */
-function fakeRpc(rows: Record<string, unknown[]>, calls: string[], gone = new Set<string>()) {
-  const page = (pattern: string, req: ExportPageRequest) => {
-    const start = Number(req.cursor ?? 0);
-    const all = rows[pattern] ?? [];
-    const end = start + (req.limit ?? 100);
-    return {
-      items: all.slice(start, end),
-      ...(end < all.length ? { nextCursor: String(end) } : {}),
-    };
-  };
+type Answers = { [P in RpcPattern]?: (payload: RpcRequest<P>) => RpcResponse<P> };
+type PagedRows = { [P in PagedPattern]?: RpcResponse<P>['items'] };
+type PagedPattern =
+  | 'generation.generations.export'
+  | 'payment.ledger.export'
+  | 'gallery.boards.export'
+  | 'gallery.images.export';
+
+const config = { export: { pageSize: 2 } } as SystemWorkerConfig;
+
+/** An RPC client that answers from `answers` instead of Redis, noting each pattern it is sent. */
+class FakeRpc extends RpcClient {
+  constructor(
+    private readonly answers: Answers,
+    private readonly calls: string[] = [],
+    private readonly gone = new Set<string>(),
+  ) {
+    super(loadBaseConfig('export-builder-spec', 0, {}));
+  }
+
+  override async send<P extends RpcPattern>(
+    pattern: P,
+    payload: RpcRequest<P>,
+  ): Promise<RpcResponse<P>> {
+    this.calls.push(pattern);
+    if (this.gone.has(pattern)) throw new AppError('NOT_FOUND', `${pattern}: no such user`);
+    const answer: Answers[P] = this.answers[pattern];
+    if (!answer) throw new Error(`no answer for ${pattern}`);
+    return answer(payload);
+  }
+}
+
+/** An RPC client whose every call fails as an unreachable service's would. */
+class UnavailableRpc extends RpcClient {
+  constructor() {
+    super(loadBaseConfig('export-builder-spec', 0, {}));
+  }
+
+  override async send<P extends RpcPattern>(): Promise<RpcResponse<P>> {
+    throw new AppError('UPSTREAM_UNAVAILABLE', 'no answer');
+  }
+}
+
+/** `all` paged `limit` rows at a time by a numeric cursor. */
+function page<T>(all: T[], req: ExportPageRequest): ExportPage<T> {
+  const start = Number(req.cursor ?? 0);
+  const end = start + (req.limit ?? 100);
   return {
-    send: async (pattern: string, payload: unknown) => {
-      calls.push(pattern);
-      if (gone.has(pattern)) throw new AppError('NOT_FOUND', `${pattern}: no such user`);
-      switch (pattern) {
-        case 'user.users.get':
-          return { id: 'u', email: 'u@example.com', locale: 'en' };
-        case 'payment.account.export':
-          return { account: { available: 5 }, subscription: null };
-        case 'user.exports.link':
-          return { url: 'https://app.example/api/v1/exports/x?sig=1', expiresAt: 'later' };
-        default:
-          return page(pattern, payload as ExportPageRequest);
-      }
+    items: all.slice(start, end),
+    ...(end < all.length ? { nextCursor: String(end) } : {}),
+  };
+}
+
+/** The services' export reads, paged `pageSize` rows at a time by a numeric cursor. */
+function fakeRpc(rows: PagedRows, calls: string[], gone = new Set<string>()): FakeRpc {
+  return new FakeRpc(
+    {
+      'user.users.get': () => ({
+        id: 'u',
+        email: 'u@example.com',
+        displayName: null,
+        role: 'user',
+        emailVerified: true,
+        locale: 'en',
+        createdAt: '2024-01-01T00:00:00.000Z',
+      }),
+      'payment.account.export': () => ({ account: { available: 5 }, subscription: null }),
+      'user.exports.link': () => ({
+        url: 'https://app.example/api/v1/exports/x?sig=1',
+        expiresAt: 'later',
+      }),
+      'generation.generations.export': (req) =>
+        page(rows['generation.generations.export'] ?? [], req),
+      'payment.ledger.export': (req) => page(rows['payment.ledger.export'] ?? [], req),
+      'gallery.boards.export': (req) => page(rows['gallery.boards.export'] ?? [], req),
+      'gallery.images.export': (req) => page(rows['gallery.images.export'] ?? [], req),
     },
-  } as unknown as RpcClient;
+    calls,
+    gone,
+  );
+}
+
+/** The export_files table as calls: what was written and what was forgotten. */
+class RecordedExportFiles extends ExportFilesRepository {
+  constructor(
+    private readonly writes: unknown[][],
+    private readonly forgets: unknown[][],
+  ) {
+    super(offlineDataSource());
+  }
+
+  override async written(...args: Parameters<ExportFilesRepository['written']>): Promise<void> {
+    this.writes.push(args);
+  }
+
+  override async forget(...args: Parameters<ExportFilesRepository['forget']>): Promise<void> {
+    this.forgets.push(args);
+  }
+}
+
+/** The mail queue as the builder uses it: its name, and the jobs added to it. */
+class RecordedMailQueue implements Pick<Queue, 'name'> {
+  readonly name = QueueNames.systemEmail;
+
+  constructor(private readonly added: unknown[][]) {}
+
+  async add(...args: Parameters<Queue['add']>): Promise<void> {
+    this.added.push(args);
+  }
 }
 
 describe('ExportBuilder', () => {
   let dir: string;
   let storage: LocalDiskStorage;
   const userId = randomUUID();
-  const config = { export: { pageSize: 2 } } as SystemWorkerConfig;
   const written: unknown[][] = [];
   const forgotten: unknown[][] = [];
-  const files = {
-    written: async (...args: unknown[]) => void written.push(args),
-    forget: async (...args: unknown[]) => void forgotten.push(args),
-  } as unknown as ExportFilesRepository;
-  const mails: unknown[] = [];
-  const queue = {
-    name: 'system-email',
-    add: async (...args: unknown[]) => void mails.push(args),
-  } as unknown as Queue;
+  const files = new RecordedExportFiles(written, forgotten);
+  const mails: unknown[][] = [];
+  const queue = new RecordedMailQueue(mails);
   const metrics = new SystemWorkerMetrics(new MetricsRegistry());
+
+  /** The builder as Nest wires it, with the mail queue under its queue token. */
+  async function builderWith(rpc: RpcClient): Promise<ExportBuilder> {
+    const module = await Test.createTestingModule({
+      providers: [
+        ExportBuilder,
+        { provide: APP_CONFIG, useValue: config },
+        { provide: RpcClient, useValue: rpc },
+        { provide: BLOB_STORAGE, useValue: storage },
+        { provide: ExportFilesRepository, useValue: files },
+        { provide: SystemWorkerMetrics, useValue: metrics },
+        { provide: getQueueToken(QueueNames.systemEmail), useValue: queue },
+      ],
+    }).compile();
+    return module.get(ExportBuilder);
+  }
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'export-builder-'));
@@ -109,7 +211,7 @@ describe('ExportBuilder', () => {
       'gallery.images.export': images,
     };
     const calls: string[] = [];
-    const builder = new ExportBuilder(config, fakeRpc(rows, calls), storage, files, metrics, queue);
+    const builder = await builderWith(fakeRpc(rows, calls));
     const exportId = randomUUID();
     const result = await builder.build({ exportId, userId });
 
@@ -143,14 +245,7 @@ describe('ExportBuilder', () => {
 
   it('gives up for good, deleting the zip, when the user is gone by the time of the link', async () => {
     const calls: string[] = [];
-    const builder = new ExportBuilder(
-      config,
-      fakeRpc({}, calls, new Set(['user.exports.link'])),
-      storage,
-      files,
-      metrics,
-      queue,
-    );
+    const builder = await builderWith(fakeRpc({}, calls, new Set(['user.exports.link'])));
     const exportId = randomUUID();
     await expect(builder.build({ exportId, userId })).rejects.toBeInstanceOf(UnrecoverableError);
     expect(await storage.stat(exportBlobKey(userId, exportId))).toBeNull();
@@ -159,12 +254,7 @@ describe('ExportBuilder', () => {
   });
 
   it('fails (to be retried) when a service cannot answer', async () => {
-    const rpc = {
-      send: async () => {
-        throw new AppError('UPSTREAM_UNAVAILABLE', 'no answer');
-      },
-    } as unknown as RpcClient;
-    const builder = new ExportBuilder(config, rpc, storage, files, metrics, queue);
+    const builder = await builderWith(new UnavailableRpc());
     const err = await builder.build({ exportId: randomUUID(), userId }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).not.toBeInstanceOf(UnrecoverableError);

@@ -1,8 +1,11 @@
-import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AccessTokenVerifier } from './access-token.verifier';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import type { JWK } from 'jose';
+import { loadBaseConfig } from '../config/env';
+import { AccessTokenVerifier } from './access-token.verifier';
+import type { AuthenticatedOptions } from './auth-options';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
-import type { ApiKeyVerifier, RevokedSessions } from './ports';
+import type { ApiKeyVerifier, RevokedSessions, VerificationKeys } from './ports';
 import type { AuthPrincipal } from './principal';
 
 const user: AuthPrincipal = {
@@ -14,27 +17,35 @@ const user: AuthPrincipal = {
 };
 const keyUser: AuthPrincipal = { userId: 'u2', role: 'admin', via: 'api_key', credentialId: 'k1' };
 
+/** The API key check, answered by a mock the tests steer. */
+class StubApiKeys implements ApiKeyVerifier {
+  readonly verify = jest.fn<Promise<AuthPrincipal | null>, [string]>().mockResolvedValue(keyUser);
+}
+
+/** The closed sign-ins, answered by a mock the tests steer. */
+class StubRevokedSessions implements RevokedSessions {
+  readonly isRevoked = jest.fn<Promise<boolean>, [string]>().mockResolvedValue(false);
+}
+
+/** No keys: the verifier's own check never runs, its `verify` is replaced below. */
+class NoKeys implements VerificationKeys {
+  find(): Promise<JWK | undefined> {
+    return Promise.resolve(undefined);
+  }
+}
+
 function setup(required?: 'admin', optional = false) {
-  const tokens = { verify: jest.fn().mockResolvedValue(user) };
-  const apiKeys = { verify: jest.fn().mockResolvedValue(keyUser) };
-  const revoked = { isRevoked: jest.fn().mockResolvedValue(false) };
-  const reflector = {
-    getAllAndOverride: jest.fn().mockReturnValue({ ...(required && { role: required }), optional }),
-  };
-  const sut = new AuthGuard(
-    reflector as unknown as Reflector,
-    tokens as unknown as AccessTokenVerifier,
-    apiKeys as unknown as ApiKeyVerifier,
-    revoked as unknown as RevokedSessions,
-  );
+  const verifier = new AccessTokenVerifier(new NoKeys(), loadBaseConfig('auth-guard-spec', 0, {}));
+  const tokens = { verify: jest.spyOn(verifier, 'verify').mockResolvedValue(user) };
+  const apiKeys = new StubApiKeys();
+  const revoked = new StubRevokedSessions();
+  const reflector = new Reflector();
+  const options: AuthenticatedOptions = { ...(required && { role: required }), optional };
+  jest.spyOn(reflector, 'getAllAndOverride').mockReturnValue(options);
+  const sut = new AuthGuard(reflector, verifier, apiKeys, revoked);
   const run = async (authorization?: string) => {
     const req = { headers: { authorization } } as AuthenticatedRequest;
-    const context = {
-      getHandler: () => undefined,
-      getClass: () => undefined,
-      switchToHttp: () => ({ getRequest: () => req }),
-    } as unknown as ExecutionContext;
-    await sut.canActivate(context);
+    await sut.canActivate(new ExecutionContextHost([req]));
     return req.principal;
   };
   return { run, mocks: { tokens, apiKeys, revoked } };
