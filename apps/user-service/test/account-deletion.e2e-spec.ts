@@ -67,7 +67,7 @@ describe('user-service: deleting the account', () => {
       .send({ password: account.password })
       .expect(202);
     expect(res.body).toEqual({});
-    const cookies = (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+    const cookies = res.get('Set-Cookie') ?? [];
     expect(cookies.join('\n')).toMatch(
       new RegExp(`${REFRESH_COOKIE.name}=;.*Expires=Thu, 01 Jan 1970 00:00:00 GMT`),
     );

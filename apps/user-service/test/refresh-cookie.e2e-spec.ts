@@ -9,7 +9,7 @@ import {
 
 /** The pingvas_refresh cookie a response sets, with its attributes; undefined when none. */
 function refreshCookie(res: Response): { value: string; attributes: string[] } | undefined {
-  const raw = res.headers['set-cookie'] as unknown as string[] | undefined;
+  const raw = res.get('Set-Cookie');
   const line = raw?.find((c) => c.startsWith(`${REFRESH_COOKIE.name}=`));
   if (!line) return undefined;
   const [pair, ...attributes] = line.split(';').map((p) => p.trim());

@@ -2,6 +2,16 @@ import { expect, test } from '@playwright/test';
 import { closeMail, pausedQueue, verifyEmail } from './mail';
 import { generate, newEmail, PASSWORD, recordApiCalls, signUp } from './support';
 
+/** What the preview test's init script puts on the page's window. */
+declare global {
+  interface Window {
+    /** Lets the live stream's held-back final event through. */
+    releaseFinal?: () => void;
+    /** Set once the page has opened a generation's live stream. */
+    streamOpen?: boolean;
+  }
+}
+
 test.afterAll(closeMail);
 
 test('bad input shows the field its message and sends nothing: an empty prompt, a size past the plan', async ({
@@ -45,16 +55,15 @@ test('the live preview shows under the progress bar, and 402 links to buying cre
     // The live stream, with its final event held back until the test lets it through: a tiny
     // model's run can end within one render, and the screen then goes straight to the result.
     // Every event before it reaches the page as the server sent it.
-    const w = window as unknown as { releaseFinal: () => void; streamOpen: boolean };
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    w.releaseFinal = () => release();
+    window.releaseFinal = () => release();
     const nativeFetch = window.fetch.bind(window);
     window.fetch = async (input, init) => {
       const res = await nativeFetch(input, init);
       const url = new URL(input instanceof Request ? input.url : String(input), location.href);
       if (!/\/generations\/[^/]+\/events$/.test(url.pathname) || !res.body) return res;
-      w.streamOpen = true;
+      window.streamOpen = true;
       const decoder = new TextDecoder();
       const encoder = new TextEncoder();
       const body = res.body.pipeThrough(
@@ -85,7 +94,7 @@ test('the live preview shows under the progress bar, and 402 links to buying cre
   const free = await pausedQueue('gen-free');
   try {
     await run();
-    await page.waitForFunction(() => (window as unknown as { streamOpen?: boolean }).streamOpen);
+    await page.waitForFunction(() => window.streamOpen);
   } finally {
     await free.resume();
     await free.close();
@@ -96,7 +105,7 @@ test('the live preview shows under the progress bar, and 402 links to buying cre
     /^data:image\/(png|webp);base64,/,
     { timeout: 90_000 },
   );
-  await page.evaluate(() => (window as unknown as { releaseFinal: () => void }).releaseFinal());
+  await page.evaluate(() => window.releaseFinal!());
   await expect(live.getByRole('status').first()).toHaveText('완료', { timeout: 30_000 });
   await expect(live.getByRole('img', { name: '만들어지고 있는 이미지 미리보기' })).toHaveCount(0);
 

@@ -17,8 +17,8 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
 const variables = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
 
 describe('the Korean and English dictionaries', () => {
-  const korean = flatten(ko as unknown as Tree);
-  const english = flatten(en as unknown as Tree);
+  const korean = flatten(ko);
+  const english = flatten(en);
 
   it('have the same keys', () => {
     expect([...english.keys()].sort()).toEqual([...korean.keys()].sort());

@@ -127,7 +127,7 @@ describe('searchBody', () => {
 
   it.each([
     ['not base64 JSON', '%%%'],
-    ['JSON that is no array', encodeCursor({ a: 1 } as unknown as unknown[])],
+    ['JSON that is no array', Buffer.from(JSON.stringify({ a: 1 })).toString('base64url')],
     ['too few values', encodeCursor([1.75, 1735689600000])],
     ['values of the wrong types', encodeCursor(['1.75', 1735689600000, 'image-7'])],
     ['a fractional time', encodeCursor([1.75, 1.5, 'image-7'])],
