@@ -13,6 +13,7 @@ export * from './rpc-api-key.verifier';
 export * from './rate-limit/rate-limit.guard';
 export * from './rate-limit/rate-limit.module';
 export * from './outbox/outbox';
+export * from './outbox/outbox-rows';
 export * from './outbox/outbox-table';
 export * from './repeatable-job';
 export * from './database-outage-jobs';

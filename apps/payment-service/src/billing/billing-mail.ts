@@ -8,9 +8,8 @@ import {
   QueueNames,
   SystemJobNames,
 } from '@pingvas/contracts';
-import { SqlRepository, type Tx } from '@pingvas/database';
-import { Outbox, outboxTable, RpcClient } from '@pingvas/messaging';
-import { DataSource } from 'typeorm';
+import type { Tx } from '@pingvas/database';
+import { Outbox, RpcClient } from '@pingvas/messaging';
 
 /** Who a billing mail goes to, and in which language. */
 export interface Recipient {
@@ -30,16 +29,13 @@ export const mailId = (...parts: string[]) => parts.join('-').replace(/[^A-Za-z0
  * and a redelivered event (stored once) queues nothing again.
  */
 @Injectable()
-export class BillingMail extends SqlRepository {
+export class BillingMail {
   private readonly logger = new Logger(BillingMail.name);
 
   constructor(
-    dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly rpc: RpcClient,
-  ) {
-    super(dataSource);
-  }
+  ) {}
 
   /**
    * Asked before the webhook's transaction (no RPC while rows are locked). The account's
@@ -78,12 +74,7 @@ export class BillingMail extends SqlRepository {
     message: EmailMessage,
   ): Promise<boolean> {
     if (!recipient) return false;
-    const queued = await this.query(
-      `SELECT 1 FROM "${outboxTable('payment')}" WHERE "job_id" = $1 AND "queue" = $2 LIMIT 1`,
-      [messageId, QueueNames.systemEmail],
-      tx,
-    );
-    if (queued.length > 0) return false;
+    if (await this.outbox.holds(QueueNames.systemEmail, messageId, tx)) return false;
     const job = { ...message, messageId, to: recipient.to, locale: recipient.locale } as EmailJob;
     await this.outbox.add(tx, {
       queue: QueueNames.systemEmail,

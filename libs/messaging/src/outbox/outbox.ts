@@ -12,6 +12,7 @@ import { SERVICE_DATABASE, type ServiceDatabase, SqlRepository, type Tx } from '
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { reconnectDelay, redisOptionsFromUrl } from '../redis-options';
+import { type OutboxRowsAbout, whereAbout } from './outbox-rows';
 import { outboxTable } from './outbox-table';
 
 /** A job for the outbox, typed by the queue contract. */
@@ -153,6 +154,36 @@ export class Outbox extends SqlRepository implements OnApplicationBootstrap, OnA
       }
       return published;
     });
+  }
+
+  /** Whether a job with this id was ever added to this queue (and its row not yet pruned). */
+  async holds(queue: string, jobId: string, tx?: Tx): Promise<boolean> {
+    const rows = await this.query(
+      `SELECT 1 FROM "${this.table}" WHERE "job_id" = $1 AND "queue" = $2 LIMIT 1`,
+      [jobId, queue],
+      tx,
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Deletes the rows about a person, relayed or not (what went out is in its queue already;
+   * what has not must not go). Rows the relay holds are locked: this waits for it.
+   */
+  async purge(about: OutboxRowsAbout, tx?: Tx): Promise<number> {
+    const { where, params } = whereAbout(about);
+    const { count } = await this.modify(`DELETE FROM "${this.table}" WHERE ${where}`, params, tx);
+    return count;
+  }
+
+  /** How many rows about a person are left (after a purge: those written since). */
+  async count(about: OutboxRowsAbout): Promise<number> {
+    const { where, params } = whereAbout(about);
+    const [row] = await this.query<{ n: number }>(
+      `SELECT count(*)::int AS "n" FROM "${this.table}" WHERE ${where}`,
+      params,
+    );
+    return Number(row.n);
   }
 
   /** Removes the rows relayed more than RELAYED_RETENTION_HOURS ago; resolves with how many. */

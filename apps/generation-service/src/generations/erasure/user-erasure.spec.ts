@@ -7,6 +7,7 @@ import {
   type ErasureFiles,
   type ErasureImages,
   type ErasureJobs,
+  type ErasureOutbox,
   type ErasureSettlement,
   type ErasureStore,
   type ErasureTierJobs,
@@ -116,8 +117,10 @@ class FakeSettling implements ErasureCancels, ErasureSettlement {
   }
 }
 
-/** No images recorded and no job left in Redis; deleted files are logged. */
-class Leftovers implements ErasureImages, ErasureTierJobs, ErasureJobs, ErasureFiles {
+/** No images recorded, no job left in Redis, no outbox row; deleted files are logged. */
+class Leftovers
+  implements ErasureImages, ErasureTierJobs, ErasureJobs, ErasureFiles, ErasureOutbox
+{
   constructor(private readonly log: string[]) {}
 
   async of(): ReturnType<ErasureImages['of']> {
@@ -131,6 +134,10 @@ class Leftovers implements ErasureImages, ErasureTierJobs, ErasureJobs, ErasureF
   async delete(key: string): Promise<void> {
     this.log.push(`delete ${key}`);
   }
+
+  async purge(): Promise<number> {
+    return 0;
+  }
 }
 
 /** What the erasure did, in order, against small fakes of its collaborators. */
@@ -143,6 +150,7 @@ function erasureWith(rows: GenerationRow[], paymentAway: { on: boolean }) {
     leftovers,
     payment,
     payment,
+    leftovers,
     leftovers,
     leftovers,
     leftovers,

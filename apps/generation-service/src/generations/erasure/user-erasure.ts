@@ -6,7 +6,7 @@ import {
   generationStartedJobId,
   QueueNames,
 } from '@pingvas/contracts';
-import { outboxTable } from '@pingvas/messaging';
+import { Outbox } from '@pingvas/messaging';
 import { BLOB_STORAGE, type BlobStorage } from '@pingvas/storage';
 import type { Queue } from 'bullmq';
 import { CreditSettlement } from '../finish/credit-settlement';
@@ -27,6 +27,7 @@ export type ErasureSettlement = Pick<CreditSettlement, 'settle'>;
 export type ErasureTierJobs = Pick<TierQueues, 'getJob'>;
 export type ErasureJobs = Pick<Queue, 'getJob'>;
 export type ErasureFiles = Pick<BlobStorage, 'delete'>;
+export type ErasureOutbox = Pick<Outbox, 'purge'>;
 
 export interface ErasureOutcome {
   canceled: number;
@@ -54,6 +55,7 @@ export class UserErasure {
     @InjectQueue(QueueNames.generationResults) private readonly results: ErasureJobs,
     @InjectQueue(QueueNames.galleryIngest) private readonly ingest: ErasureJobs,
     @Inject(BLOB_STORAGE) private readonly storage: ErasureFiles,
+    @Inject(Outbox) private readonly outbox: ErasureOutbox,
   ) {}
 
   async erase(userId: string): Promise<ErasureOutcome> {
@@ -72,7 +74,12 @@ export class UserErasure {
     for (const key of keys) await this.storage.delete(key);
     for (const row of rows) await this.removeJobs(row);
 
-    const deleted = await this.repo.deleteAllOf(userId, outboxTable('generation'));
+    // The outbox rows written for them go too (relayed ones would stay in the table otherwise).
+    const deleted = await this.repo.transaction(async (tx) => {
+      const n = await this.repo.deleteAllOf(userId, tx);
+      await this.outbox.purge({ mentioning: userId }, tx);
+      return n;
+    });
     this.logger.log({ userId, canceled: inFlight.length, deleted }, 'user erased');
     return { canceled: inFlight.length, deleted };
   }

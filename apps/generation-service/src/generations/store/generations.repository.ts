@@ -225,25 +225,17 @@ export class GenerationsRepository extends SqlRepository {
   }
 
   /**
-   * Deletes what names the user: their generations (their images go with them by the foreign
-   * key) and the outbox rows written for them (published ones stay in the table otherwise).
-   * Answers how many generations were deleted.
+   * Deletes the user's generations (their images go with them by the foreign key), under the
+   * user's lock so a submit still in its transaction commits first. Answers how many.
    */
-  async deleteAllOf(userId: string, outboxTable: string): Promise<number> {
-    return this.transaction(async (tx) => {
-      await this.lockUser(userId, tx);
-      const { rows } = await this.modify<{ id: string }>(
-        `DELETE FROM "generations" WHERE "user_id" = $1 RETURNING "id"`,
-        [userId],
-        tx,
-      );
-      await this.modify(
-        `DELETE FROM "${outboxTable}" WHERE "payload"::text LIKE '%' || $1 || '%'`,
-        [userId],
-        tx,
-      );
-      return rows.length;
-    });
+  async deleteAllOf(userId: string, tx: Tx): Promise<number> {
+    await this.lockUser(userId, tx);
+    const { count } = await this.modify(
+      `DELETE FROM "generations" WHERE "user_id" = $1`,
+      [userId],
+      tx,
+    );
+    return count;
   }
 
   async unsettled(olderThanMs: number, limit = 100): Promise<string[]> {
