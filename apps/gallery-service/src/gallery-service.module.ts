@@ -20,6 +20,7 @@ import { UserErasure } from './erasure/user-erasure';
 import { ExportRpcController } from './export/export.rpc.controller';
 import { BoardOwnership } from './images/board-ownership';
 import { DeletedFilesCleanup } from './images/files-cleanup';
+import { ImageChanges } from './images/image-changes';
 import { ImageFileAccess } from './images/image-file-access';
 import { ImageFileUrls } from './images/image-files';
 import { ImageFilesController } from './images/image-files.controller';
@@ -73,6 +74,7 @@ export class GalleryServiceModule {
         { provide: BoardOwnership, useExisting: BoardsRepository },
         BoardsService,
         SearchSync,
+        { provide: ImageChanges, useExisting: SearchSync },
         SearchService,
         SearchIndexer,
         IngestConsumer,

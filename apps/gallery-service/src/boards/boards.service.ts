@@ -4,7 +4,7 @@ import { AppError, decodeKeysetCursor, encodeKeysetCursor } from '@pingvas/commo
 import { ImageFileUrls } from '../images/image-files';
 import type { BoardContents } from '../images/image-row';
 import { ImagesRepository } from '../images/images.repository';
-import { SearchSync } from '../search/search-sync';
+import { ImageChanges } from '../images/image-changes';
 import { type BoardRow, BoardsRepository } from './boards.repository';
 
 /** Enough for any real collection, and a bound on what one list answer holds. */
@@ -25,7 +25,7 @@ export class BoardsService {
   constructor(
     private readonly boards: BoardsRepository,
     private readonly images: ImagesRepository,
-    private readonly sync: SearchSync,
+    private readonly sync: ImageChanges,
     private readonly urls: ImageFileUrls,
   ) {}
 

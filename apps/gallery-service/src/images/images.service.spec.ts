@@ -2,7 +2,7 @@ import { Test } from '@nestjs/testing';
 import { APP_CONFIG } from '@pingvas/common';
 import type { Tx } from '@pingvas/database';
 import { DataSource } from 'typeorm';
-import { SearchSync } from '../search/search-sync';
+import { ImageChanges } from './image-changes';
 import { BoardOwnership } from './board-ownership';
 import { ImageFileUrls } from './image-files';
 import type { ImageRow } from './image-row';
@@ -121,7 +121,7 @@ class Boards implements BoardOwnership {
 }
 
 /** What search was told: the image ids each transaction changed, and the flushes after. */
-class RecordedSearchSync implements Pick<SearchSync, 'changed' | 'flush'> {
+class RecordedSearchSync implements ImageChanges {
   readonly changedIds: string[] = [];
 
   async changed(tx: Tx, imageIds: string[]): Promise<void> {
@@ -149,7 +149,7 @@ async function setup() {
           ]),
         ),
       },
-      { provide: SearchSync, useValue: sync },
+      { provide: ImageChanges, useValue: sync },
       {
         provide: APP_CONFIG,
         useValue: { files: { urlSecret: 'x'.repeat(32), signedUrlTtlSeconds: 600 } },

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, decodeKeysetCursor, encodeKeysetCursor } from '@pingvas/common';
 import { EXPORT_PAGE_DEFAULT, type ImageExportItem } from '@pingvas/contracts';
-import { SearchSync } from '../search/search-sync';
+import { ImageChanges } from './image-changes';
 import { BoardOwnership } from './board-ownership';
 import type { ImageFiltersDto, ListImagesDto, UpdateImageDto } from './image.dto';
 import { ImageFileUrls, type SignedUrls } from './image-files';
@@ -50,7 +50,7 @@ export class ImagesService {
   constructor(
     private readonly images: ImagesRepository,
     private readonly boards: BoardOwnership,
-    private readonly sync: SearchSync,
+    private readonly sync: ImageChanges,
     private readonly urls: ImageFileUrls,
   ) {}
 
