@@ -12,7 +12,7 @@ import {
 } from '@pingvas/messaging';
 import { AccountExportRpcController } from './account/account-export.rpc.controller';
 import { PaymentErasureConsumer } from './account/erasure.consumer';
-import { ErasureRepository } from './account/erasure.repository';
+import { PaymentErasure } from './account/payment-erasure';
 import { BillingEvents } from './billing/billing-events';
 import { BillingMail } from './billing/billing-mail';
 import { BillingController } from './billing/billing.controller';
@@ -81,7 +81,7 @@ export class PaymentServiceModule {
         SubscriptionService,
         BillingMail,
         Outbox,
-        ErasureRepository,
+        PaymentErasure,
         PaymentErasureConsumer,
         UserEventsConsumer,
         ReservationExpiry,

@@ -7,7 +7,7 @@ import { LemonSqueezyClient } from '../billing/lemon-squeezy.client';
 import { SubscriptionStates } from '../billing/subscription-states';
 import { SubscriptionsRepository } from '../billing/subscriptions.repository';
 import { CreditLedger } from '../credits/credit-ledger';
-import { ErasureRepository } from './erasure.repository';
+import { PaymentErasure } from './payment-erasure';
 
 const QUEUE = erasureQueue('payment');
 
@@ -26,7 +26,7 @@ export class PaymentErasureConsumer extends QueueConsumer {
     private readonly lemonSqueezy: LemonSqueezyClient,
     private readonly states: SubscriptionStates,
     private readonly ledger: CreditLedger,
-    private readonly erasure: ErasureRepository,
+    private readonly erasure: PaymentErasure,
   ) {
     super();
   }

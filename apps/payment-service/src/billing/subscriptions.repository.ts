@@ -96,4 +96,24 @@ export class SubscriptionsRepository extends SqlRepository {
       tx,
     );
   }
+
+  /** Erasure: the ids of the user's subscriptions, locked until `tx` ends. */
+  async idsOfForUpdate(userId: string, tx: Tx): Promise<string[]> {
+    const rows = await this.query<{ id: string }>(
+      `SELECT "id" FROM "subscriptions" WHERE "user_id" = $1 FOR UPDATE`,
+      [userId],
+      tx,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Erasure: the user's subscriptions pass to `anonymous` and lose the customer id. */
+  async anonymise(userId: string, anonymous: string, tx: Tx): Promise<void> {
+    await this.query(
+      `UPDATE "subscriptions" SET "user_id" = $2, "customer_id" = NULL, "updated_at" = now()
+        WHERE "user_id" = $1`,
+      [userId, anonymous],
+      tx,
+    );
+  }
 }

@@ -10,6 +10,15 @@ export interface NewWebhookEvent {
   payload: string;
 }
 
+/** An event that names a user, with what its body says of the order and the address. */
+export interface EventAboutUser {
+  id: string;
+  /** The Lemon Squeezy object's id (`data.id`). */
+  dataId: string | null;
+  /** `data.attributes.user_email`. */
+  email: string | null;
+}
+
 /** `webhook_events`: each distinct body of a provider once, with what applying it did. */
 @Injectable()
 export class WebhookEventsRepository extends SqlRepository {
@@ -42,6 +51,49 @@ export class WebhookEventsRepository extends SqlRepository {
       `SELECT "id", "payload" FROM "webhook_events"
        WHERE "provider" = $1 AND "outcome" LIKE 'deferred:%' AND "payload"->'data'->'attributes'->>'subscription_id' = $2`,
       [provider, subscriptionId],
+      tx,
+    );
+  }
+
+  /**
+   * Erasure: the events whose body mentions the user's id or is about one of their
+   * subscriptions, locked until `tx` ends.
+   */
+  async aboutUserForUpdate(
+    userId: string,
+    subscriptionIds: string[],
+    tx: Tx,
+  ): Promise<EventAboutUser[]> {
+    const rows = await this.query<{ id: string; data_id: string | null; email: string | null }>(
+      `SELECT "id", "payload"->'data'->>'id' AS data_id,
+              "payload"->'data'->'attributes'->>'user_email' AS email
+         FROM "webhook_events"
+        WHERE strpos("payload"::text, $1) > 0
+           OR ("payload"->'data'->>'type' = 'subscriptions' AND "payload"->'data'->>'id' = ANY($2))
+           OR "payload"->'data'->'attributes'->>'subscription_id' = ANY($2)
+        FOR UPDATE`,
+      [userId, subscriptionIds],
+      tx,
+    );
+    return rows.map((r) => ({ id: r.id, dataId: r.data_id, email: r.email }));
+  }
+
+  /**
+   * Erasure: in the events `ids`, `userId` becomes `anonymous` and the `attributes` (the
+   * service's constant list of personal fields, never input) are removed.
+   */
+  async scrub(
+    ids: string[],
+    userId: string,
+    anonymous: string,
+    attributes: readonly string[],
+    tx: Tx,
+  ): Promise<void> {
+    const scrubbed = attributes.map((a) => `#- '{data,attributes,${a}}'`).join(' ');
+    await this.query(
+      `UPDATE "webhook_events" SET "payload" = replace("payload"::text, $2, $3)::jsonb ${scrubbed}
+        WHERE "id" = ANY($1)`,
+      [ids, userId, anonymous],
       tx,
     );
   }

@@ -218,4 +218,46 @@ export class CreditAccountsRepository extends SqlRepository {
     );
     return rows.map(toEntry);
   }
+
+  /** Erasure: whether the user has an account, the row locked until `tx` ends. */
+  async lockForErasure(userId: string, tx: Tx): Promise<boolean> {
+    const [account] = await this.query(
+      `SELECT 1 FROM "credit_accounts" WHERE "user_id" = $1 FOR UPDATE`,
+      [userId],
+      tx,
+    );
+    return Boolean(account);
+  }
+
+  /**
+   * Erasure: the account (when `hasAccount`) and the ledger rows of `userId` pass to
+   * `anonymous`; how many ledger rows were renamed. The balance and the history stay and
+   * still sum up.
+   */
+  async anonymise(userId: string, anonymous: string, hasAccount: boolean, tx: Tx): Promise<number> {
+    if (hasAccount) {
+      // The ledger references its account: the new account first, then its rows, then the old.
+      await this.query(
+        `INSERT INTO "credit_accounts" ("user_id", "plan_id", "available", "reserved", "created_at", "updated_at")
+         SELECT $2, "plan_id", "available", "reserved", "created_at", now()
+           FROM "credit_accounts" WHERE "user_id" = $1`,
+        [userId, anonymous],
+        tx,
+      );
+    }
+    // Keys and texts that name the user (`open-<id>`) are renamed with the rows.
+    const ledger = await this.modify(
+      `UPDATE "credit_ledger" SET "user_id" = CASE WHEN "user_id" = $1 THEN $2 ELSE "user_id" END,
+         "idempotency_key" = replace("idempotency_key", $3, $4),
+         "reference" = replace("reference", $3, $4), "reason" = replace("reason", $3, $4)
+       WHERE "user_id" = $1 OR strpos("idempotency_key", $3) > 0 OR strpos("reference", $3) > 0
+          OR strpos("reason", $3) > 0`,
+      [userId, anonymous, userId, anonymous],
+      tx,
+    );
+    if (hasAccount) {
+      await this.query(`DELETE FROM "credit_accounts" WHERE "user_id" = $1`, [userId], tx);
+    }
+    return ledger.count;
+  }
 }

@@ -102,4 +102,14 @@ export class ReservationsRepository extends SqlRepository {
     );
     return rows.map((r) => r.id);
   }
+
+  /** Erasure: the user's reservations pass to `anonymous`; how many there were. */
+  async reassign(userId: string, anonymous: string, tx: Tx): Promise<number> {
+    const { count } = await this.modify(
+      `UPDATE "credit_reservations" SET "user_id" = $2 WHERE "user_id" = $1`,
+      [userId, anonymous],
+      tx,
+    );
+    return count;
+  }
 }
