@@ -6,11 +6,11 @@ import { UsersRepository } from './users/users.repository';
 
 /**
  * What the shared guard needs inside user-service itself: its own key ring (no JWKS round
- * trip to itself) and the API key table (no RPC to itself).
+ * trip to itself) and the API key table (no RPC to itself; account deletion uses its repository too).
  */
 @Module({
   imports: [KeysModule],
   providers: [ApiKeysService, ApiKeysRepository, UsersRepository],
-  exports: [ApiKeysService, UsersRepository, KeysModule],
+  exports: [ApiKeysService, ApiKeysRepository, UsersRepository, KeysModule],
 })
 export class IdentityModule {}

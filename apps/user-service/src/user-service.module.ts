@@ -12,7 +12,6 @@ import {
 import { AccountAuthController } from './account/account-auth.controller';
 import { AccountController } from './account/account.controller';
 import { AccountDeletionService } from './account/account-deletion.service';
-import { AccountErasureRepository } from './account/account-erasure.repository';
 import { AccountMail } from './account/account-mail';
 import { EmailVerificationService } from './account/email-verification.service';
 import { PasswordResetService } from './account/password-reset.service';
@@ -82,7 +81,6 @@ export class UserServiceModule {
         EmailTokensRepository,
         EmailVerificationService,
         PasswordResetService,
-        AccountErasureRepository,
         AccountDeletionService,
         ExportsRepository,
         ExportLinks,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SqlRepository } from '@pingvas/database';
+import { SqlRepository, type Tx } from '@pingvas/database';
 
 /** An API key for scripts: the secret is shown once; only its SHA-256 is kept. */
 export interface ApiKey {
@@ -92,5 +92,20 @@ export class ApiKeysRepository extends SqlRepository {
 
   async markUsed(id: string): Promise<void> {
     await this.modify(`UPDATE "api_keys" SET "last_used_at" = now() WHERE "id" = $1`, [id]);
+  }
+
+  /** The ids of the user's keys not yet revoked (account deletion announces them revoked). */
+  async activeIdsOf(userId: string, tx: Tx): Promise<string[]> {
+    const rows = await this.query<Pick<ApiKeyRow, 'id'>>(
+      `SELECT "id" FROM "api_keys" WHERE "user_id" = $1 AND "revoked_at" IS NULL`,
+      [userId],
+      tx,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Account deletion: every key of the user, revoked or not. */
+  async deleteAllOf(userId: string, tx: Tx): Promise<void> {
+    await this.modify(`DELETE FROM "api_keys" WHERE "user_id" = $1`, [userId], tx);
   }
 }

@@ -143,6 +143,21 @@ export class RefreshTokensRepository extends SqlRepository {
     return [...new Set(closed.map((r) => r.family_id))];
   }
 
+  /** Every sign-in of the user, closed or not: an access token of any may still be alive. */
+  async familiesOf(userId: string, tx: Tx): Promise<string[]> {
+    const rows = await this.query<Pick<TokenRow, 'family_id'>>(
+      `SELECT DISTINCT "family_id" FROM "refresh_tokens" WHERE "user_id" = $1`,
+      [userId],
+      tx,
+    );
+    return rows.map((r) => r.family_id);
+  }
+
+  /** Account deletion: every token of the user. */
+  async deleteAllOf(userId: string, tx: Tx): Promise<void> {
+    await this.modify(`DELETE FROM "refresh_tokens" WHERE "user_id" = $1`, [userId], tx);
+  }
+
   /**
    * Deletes up to `limit` tokens that expired before `before`; how many. A token is refused
    * once expired, so its row only still tells a replay apart until then (see `rotate`).

@@ -83,4 +83,9 @@ export class ExportsRepository extends SqlRepository {
     );
     return count;
   }
+
+  /** Account deletion: every export row of the user. */
+  async deleteAllOf(userId: string, tx: Tx): Promise<void> {
+    await this.modify(`DELETE FROM "exports" WHERE "user_id" = $1`, [userId], tx);
+  }
 }
