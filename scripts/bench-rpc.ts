@@ -177,7 +177,7 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['error']);
   const redis = await startRedis();
   const out: string[] = [
-    `bench:rpc — private redis-server, replicas as processes; ${SAMPLES} sequential echoes, ${REQUESTS} echoes at ${CONCURRENCY} in flight, ${BURNS} CPU-bound calls of ~${BURN_MS} ms`,
+    `bench:rpc — private redis-server, replicas as processes; ${SAMPLES} sequential echoes, ${REQUESTS} echoes at ${CONCURRENCY} in flight, ${BURNS} CPU-bound calls of ~${BURN_MS} ms after 20 to warm up`,
     '',
     'transport   replicas   p50 ms   p99 ms   echo req/s',
   ];
