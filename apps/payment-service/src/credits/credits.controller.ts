@@ -1,7 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, type AuthPrincipal, CurrentUser, IdempotencyKey } from '@pingvas/common';
-import { AdminGrantDto, LedgerQueryDto, UserIdParam } from './credits.dto';
+import {
+  Authenticated,
+  type AuthPrincipal,
+  CurrentUser,
+  IdempotencyKey,
+  UuidParam,
+} from '@pingvas/common';
+import { AdminGrantDto, LedgerQueryDto } from './credits.dto';
 import { CreditsService } from './credits.service';
 
 @ApiTags('credits')
@@ -23,11 +29,11 @@ export class CreditsController {
     return this.credits.entries(caller.userId, query.limit, query.cursor);
   }
 
-  @Get('credits/balance/:userId')
+  @Get('credits/balance/:id')
   @Authenticated({ role: 'admin' })
   @ApiOperation({ summary: "Any user's credits (admin)" })
-  balanceOf(@Param() params: UserIdParam) {
-    return this.credits.balance(params.userId);
+  balanceOf(@Param() { id }: UuidParam) {
+    return this.credits.balance(id);
   }
 
   @Post('admin/credits/grants')

@@ -28,9 +28,3 @@ export class AdminGrantDto {
   @MaxLength(200)
   reason!: string;
 }
-
-export class UserIdParam {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  userId!: string;
-}

@@ -37,6 +37,7 @@ export class ExportsController {
     description: 'EXPORT_NOT_FOUND: a wrong or expired link, or a gone export',
   })
   async download(
+    // Not UuidParam: a mailed link that is wrong in any part, its id too, is 404 EXPORT_NOT_FOUND.
     @Param('id') id: string,
     @Query() query: ExportLinkQuery,
     @Res() res: Response,
