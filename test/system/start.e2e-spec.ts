@@ -94,7 +94,9 @@ describe('npm start (the launcher)', () => {
 
   it('migrates, starts eight processes, and reports them all ready within 60 s', async () => {
     const deadline = Date.now() + 60_000;
-    while (!output.some((l) => l.includes('processes ready')) && Date.now() < deadline) {
+    // The launcher's last line: the ready line and the address table come before it, and the
+    // lines arrive one by one, so waiting for the ready line alone could read too early.
+    while (!output.some((l) => l.includes('open http://localhost')) && Date.now() < deadline) {
       if (launcher.exitCode !== null)
         throw new Error(`launcher exited early:\n${output.join('\n')}`);
       await new Promise((r) => setTimeout(r, 200));
