@@ -10,6 +10,32 @@ import tseslint from 'typescript-eslint';
  * (shared code lives in components/ and lib/, and app/ composes features into screens).
  */
 const WEB_FEATURES = readdirSync(new URL('./apps/web/src/features', import.meta.url));
+
+/**
+ * Apps never import each other, source or tests: what two apps share is a lib (libs/contracts
+ * for types and constants), and the boot recipes tests share live in test/support.
+ */
+const APPS = readdirSync(new URL('./apps', import.meta.url));
+const appBoundaries = APPS.map((app) => ({
+  files: [`apps/${app}/**/*.{ts,tsx}`],
+  ignores: ['apps/web/**'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: APPS.filter((a) => a !== app).flatMap((a) => [
+              `**/apps/${a}/**`,
+              `../../${a}/**`,
+            ]),
+            message: 'Apps never import each other: share through a lib or test/support.',
+          },
+        ],
+      },
+    ],
+  },
+}));
 const featureBoundaries = WEB_FEATURES.map((feature) => ({
   files: [`apps/web/src/features/${feature}/**/*.{ts,tsx}`],
   rules: {
@@ -96,6 +122,7 @@ export default tseslint.config(
     ...reactHooks.configs.flat.recommended,
   },
   ...featureBoundaries,
+  ...appBoundaries,
   {
     // Data flows down: apps use libs, never the other way (test helpers that boot an app live
     // in test/support or the app's own test/ folder).

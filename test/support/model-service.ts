@@ -9,7 +9,7 @@ import {
 } from '../../apps/model-service/src/config';
 import { MODEL_DATABASE } from '../../apps/model-service/src/database';
 import { ModelServiceModule } from '../../apps/model-service/src/model-service.module';
-import { TINY_MODEL } from '../../apps/model-service/src/models/tiny-model.bootstrap';
+import { TINY_MODEL } from '@pingvas/contracts';
 
 export const MODEL_SERVICE: ServiceRecipe<ModelServiceConfig> = {
   database: MODEL_DATABASE,

@@ -15,7 +15,7 @@ import Redis from 'ioredis';
 import { GALLERY_DATABASE } from '../../apps/gallery-service/src/database';
 import { GENERATION_DATABASE } from '../../apps/generation-service/src/database';
 import { MODEL_DATABASE } from '../../apps/model-service/src/database';
-import { TINY_MODEL } from '../../apps/model-service/src/models/tiny-model.bootstrap';
+import { TINY_MODEL } from '@pingvas/contracts';
 import { PAYMENT_DATABASE } from '../../apps/payment-service/src/database';
 import { USER_DATABASE } from '../../apps/user-service/src/database';
 import { type RunningWorker, startGpuWorker } from './gpu-worker';

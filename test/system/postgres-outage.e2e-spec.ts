@@ -3,7 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Env, loadBaseConfig } from '@pingvas/common';
-import { QueueNames, RpcPatterns, userCreatedJobId, UserEventNames } from '@pingvas/contracts';
+import {
+  QueueNames,
+  RpcPatterns,
+  TINY_MODEL,
+  userCreatedJobId,
+  UserEventNames,
+} from '@pingvas/contracts';
 import type { ServiceDatabase } from '@pingvas/database';
 import { makeTinyModel } from '@pingvas/inference';
 import { RpcClient } from '@pingvas/messaging';
@@ -21,7 +27,6 @@ import { Queue } from 'bullmq';
 import request, { type Response } from 'supertest';
 import { GENERATION_DATABASE } from '../../apps/generation-service/src/database';
 import { MODEL_DATABASE } from '../../apps/model-service/src/database';
-import { TINY_MODEL } from '../../apps/model-service/src/models/tiny-model.bootstrap';
 import { PAYMENT_DATABASE } from '../../apps/payment-service/src/database';
 import { USER_DATABASE } from '../../apps/user-service/src/database';
 import { ledgerMismatches } from '../support/payment-service';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { TINY_MODEL } from '../../apps/model-service/src/models/tiny-model.bootstrap';
+import { TINY_MODEL } from '@pingvas/contracts';
 import { send } from './fuzz/send';
 import { type OpenApiDocument, operationsOf } from './openapi';
 import { bootGenerationStack, type GenerationStack } from '../support/generation-stack';

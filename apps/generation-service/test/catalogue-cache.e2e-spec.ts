@@ -1,6 +1,6 @@
 import { eventually, LemonSqueezyStandIn, signedWebhook } from '@pingvas/testing';
 import request from 'supertest';
-import { TINY_MODEL } from '../../model-service/src/models/tiny-model.bootstrap';
+import { TINY_MODEL } from '@pingvas/contracts';
 import { bootGenerationStack, type GenerationStack } from '../../../test/support/generation-stack';
 import type { Customer } from '../../../test/support/user-service';
 

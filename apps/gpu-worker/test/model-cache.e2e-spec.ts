@@ -5,7 +5,7 @@ import { LocalDiskStorage } from '@pingvas/storage';
 import request from 'supertest';
 import { bootGenerationStack, type GenerationStack } from '../../../test/support/generation-stack';
 import type { RunningWorker } from '../../../test/support/gpu-worker';
-import { TINY_MODEL } from '../../model-service/src/models/tiny-model.bootstrap';
+import { TINY_MODEL } from '@pingvas/contracts';
 
 /**
  * Stored model packages: the tiny model put in the blob store, registered by its prefix, and

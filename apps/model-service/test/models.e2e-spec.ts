@@ -17,7 +17,7 @@ import request from 'supertest';
 import { loadModelServiceConfig } from '../src/config';
 import { MODEL_DATABASE } from '../src/database';
 import { ModelServiceModule } from '../src/model-service.module';
-import { TINY_MODEL } from '../src/models/tiny-model.bootstrap';
+import { TINY_MODEL } from '@pingvas/contracts';
 import {
   bootPaymentService,
   type PaymentServiceUnderTest,

@@ -44,3 +44,17 @@ export const ModelPackageErrorCodes = {
   hashMismatch: 'MODEL_HASH_MISMATCH',
   downloadFailed: 'MODEL_DOWNLOAD_FAILED',
 } as const;
+
+/**
+ * The bundled tiny model (libs/inference's makeTinyModel writes it under MODELS_DIR) as
+ * model-service registers it in dev and test, and as tests of any process register it.
+ */
+export const TINY_MODEL = {
+  name: 'tiny-sd',
+  path: 'tiny-sd',
+  family: 'sd-turbo',
+  defaults: { steps: 4, guidanceScale: 1, width: 64, height: 64, scheduler: 'euler' as const },
+  limits: { minSide: 64, maxSide: 512, maxSteps: 50 },
+  cost: { perImage: 1, perStep: 1 },
+  minTier: 'free' as const,
+};

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Tier } from '@pingvas/contracts';
+import { type Tier, TINY_MODEL } from '@pingvas/contracts';
 import { offlineDataSource, type Tx } from '@pingvas/database';
 import { makeTinyModel, packageDigest } from '@pingvas/inference';
 import { RpcClient } from '@pingvas/messaging';
@@ -15,7 +15,6 @@ import {
   type NewModel,
 } from './models.repository';
 import { ModelsService } from './models.service';
-import { TINY_MODEL } from './tiny-model.bootstrap';
 
 const database = offlineDataSource();
 const config = loadModelServiceConfig({ APP_ENV: 'test' });

@@ -2,19 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG } from '@pingvas/common';
+import { TINY_MODEL } from '@pingvas/contracts';
 import type { ModelServiceConfig } from '../config';
 import { ModelsRepository } from './models.repository';
 import { ModelsService } from './models.service';
-
-export const TINY_MODEL = {
-  name: 'tiny-sd',
-  path: 'tiny-sd',
-  family: 'sd-turbo',
-  defaults: { steps: 4, guidanceScale: 1, width: 64, height: 64, scheduler: 'euler' as const },
-  limits: { minSide: 64, maxSide: 512, maxSteps: 50 },
-  cost: { perImage: 1, perStep: 1 },
-  minTier: 'free' as const,
-};
 
 /** dev and test: the bundled tiny model is made if missing, registered, and the default (once). */
 @Injectable()
