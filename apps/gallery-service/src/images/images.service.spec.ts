@@ -92,14 +92,16 @@ class InMemoryImages implements Pick<
     return row;
   }
 
+  /** Answers in no set order, as UPDATE … RETURNING does (here: the reverse of the ids asked). */
   async softDelete(tx: Tx, ids: string[], ownerId: string): Promise<string[]> {
     this.writing(tx);
-    return ids.flatMap((id) => {
+    const deleted = ids.flatMap((id) => {
       const row = this.live(id, ownerId);
       if (!row) return [];
       row.deleted = true;
       return [id];
     });
+    return deleted.reverse();
   }
 
   private live(id: string, ownerId: string) {
@@ -206,5 +208,13 @@ describe('ImagesService', () => {
     expect(images.rows.get('3')?.deleted).toBe(false);
     expect(images.rows.get('2')?.deleted).toBe(false);
     expect(sync.changedIds).toEqual(['1']);
+  });
+
+  it('answers the deleted and the not found in the order they were asked for', async () => {
+    const { sut } = await setup();
+    await expect(sut.delete(ADA, ['2', MISSING, '1', '3'])).resolves.toEqual({
+      deleted: ['2', '1'],
+      notFound: [MISSING, '3'],
+    });
   });
 });

@@ -136,15 +136,23 @@ export class ImagesService {
     return this.view(row);
   }
 
-  /** Deletes the caller's images among `ids`; answers which were deleted and which not found. */
+  /**
+   * Deletes the caller's images among `ids`; answers which were deleted and which not found,
+   * each in the order asked (UPDATE … RETURNING gives rows in no set order).
+   */
   async delete(ownerId: string, ids: string[]): Promise<{ deleted: string[]; notFound: string[] }> {
     const unique = [...new Set(ids)];
-    const deleted = await this.images.transaction(async (tx) => {
-      const gone = await this.images.softDelete(tx, unique, ownerId);
-      await this.sync.changed(tx, gone);
-      return gone;
-    });
+    const gone = new Set(
+      await this.images.transaction(async (tx) => {
+        const deleted = await this.images.softDelete(tx, unique, ownerId);
+        await this.sync.changed(tx, deleted);
+        return deleted;
+      }),
+    );
     this.sync.flush();
-    return { deleted, notFound: unique.filter((id) => !deleted.includes(id)) };
+    return {
+      deleted: unique.filter((id) => gone.has(id)),
+      notFound: unique.filter((id) => !gone.has(id)),
+    };
   }
 }
