@@ -79,6 +79,25 @@ export abstract class SqlRepository {
   }
 
   /**
+   * Deletes up to `limit` rows of `table` where `condition` holds (its `$1` is `before`), by
+   * id through a bounded subquery, so housekeeping over a large backlog takes short batches
+   * instead of one long lock; how many. `table` and `condition` are the repository's own SQL.
+   */
+  protected async deleteBatch(
+    table: string,
+    condition: string,
+    before: Date,
+    limit: number,
+  ): Promise<number> {
+    const { count } = await this.modify(
+      `DELETE FROM "${table}" WHERE "id" IN (
+         SELECT "id" FROM "${table}" WHERE ${condition} LIMIT $2)`,
+      [before, limit],
+    );
+    return count;
+  }
+
+  /**
    * Runs one UPDATE or DELETE: its `RETURNING` rows and how many rows it changed (TypeORM
    * answers these two commands with `[rows, count]` rather than the rows alone).
    */

@@ -162,13 +162,8 @@ export class RefreshTokensRepository extends SqlRepository {
    * Deletes up to `limit` tokens that expired before `before`; how many. A token is refused
    * once expired, so its row only still tells a replay apart until then (see `rotate`).
    */
-  async pruneExpired(before: Date, limit: number): Promise<number> {
-    const { count } = await this.modify(
-      `DELETE FROM "refresh_tokens" WHERE "id" IN (
-         SELECT "id" FROM "refresh_tokens" WHERE "expires_at" < $1 LIMIT $2)`,
-      [before, limit],
-    );
-    return count;
+  pruneExpired(before: Date, limit: number): Promise<number> {
+    return this.deleteBatch('refresh_tokens', `"expires_at" < $1`, before, limit);
   }
 
   private async findByHash(hash: Buffer, tx?: Tx): Promise<TokenRow | undefined> {

@@ -130,13 +130,8 @@ export class EmailTokensRepository extends SqlRepository {
   }
 
   /** Deletes up to `limit` tokens used or expired before `before` (whichever came first); how many. */
-  async pruneSpent(before: Date, limit: number): Promise<number> {
-    const { count } = await this.modify(
-      `DELETE FROM "email_tokens" WHERE "id" IN (
-         SELECT "id" FROM "email_tokens" WHERE LEAST("expires_at", "used_at") < $1 LIMIT $2)`,
-      [before, limit],
-    );
-    return count;
+  pruneSpent(before: Date, limit: number): Promise<number> {
+    return this.deleteBatch('email_tokens', `LEAST("expires_at", "used_at") < $1`, before, limit);
   }
 
   async deleteAllOf(userId: string, tx: Tx): Promise<void> {

@@ -75,13 +75,8 @@ export class ExportsRepository extends SqlRepository {
   }
 
   /** Deletes up to `limit` exports whose link expired before `before`; how many. */
-  async pruneExpired(before: Date, limit: number): Promise<number> {
-    const { count } = await this.modify(
-      `DELETE FROM "exports" WHERE "id" IN (
-         SELECT "id" FROM "exports" WHERE "expires_at" < $1 LIMIT $2)`,
-      [before, limit],
-    );
-    return count;
+  pruneExpired(before: Date, limit: number): Promise<number> {
+    return this.deleteBatch('exports', `"expires_at" < $1`, before, limit);
   }
 
   /** Account deletion: every export row of the user. */
