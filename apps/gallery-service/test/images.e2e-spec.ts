@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { eventually, type GalleryUser, spawnBuilt, testEnv } from '@pingvas/testing';
+import { binaryBody, eventually, type GalleryUser, spawnBuilt, testEnv } from '@pingvas/testing';
 import sharp from 'sharp';
 import request from 'supertest';
 import { bootGalleryStack, type GalleryStack } from './gallery-stack';
@@ -30,12 +30,6 @@ describe('gallery: images, files and boards', () => {
       delete: (path: string) => auth(agent.delete(`/api/v1${path}`)),
     };
   };
-  const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  };
-
   it('ingests a generation once, however often its job is delivered, with a 256 px WebP thumbnail', async () => {
     const [id] = await stack.ingest(ada, [
       { prompt: '창가에 앉은 고양이', negativePrompt: 'blurry' },
@@ -57,7 +51,7 @@ describe('gallery: images, files and boards', () => {
     const thumb = await api(ada)
       .get(`/images/${id}/thumbnail`)
       .buffer(true)
-      .parse(binary)
+      .parse(binaryBody)
       .expect(200);
     expect(thumb.headers['content-type']).toBe('image/webp');
     const meta = await sharp(thumb.body as Buffer).metadata();
@@ -75,7 +69,11 @@ describe('gallery: images, files and boards', () => {
 
   it('serves the PNG and the thumbnail to the owner with caching headers, and 404 to anyone else', async () => {
     const [id] = await stack.ingest(ada, [{ prompt: 'a lighthouse at dusk' }]);
-    const file = await api(ada).get(`/images/${id}/file`).buffer(true).parse(binary).expect(200);
+    const file = await api(ada)
+      .get(`/images/${id}/file`)
+      .buffer(true)
+      .parse(binaryBody)
+      .expect(200);
     expect(file.headers['content-type']).toBe('image/png');
     expect(file.headers['cache-control']).toMatch(/^private, max-age=\d+, immutable$/);
     expect((file.body as Buffer).subarray(1, 4).toString()).toBe('PNG');

@@ -8,7 +8,7 @@ import {
   SystemJobNames,
   UserDeletedJobName,
 } from '@pingvas/contracts';
-import { eventually, TestSmtpServer } from '@pingvas/testing';
+import { binaryBody, eventually, TestSmtpServer } from '@pingvas/testing';
 import { Client } from 'pg';
 import { messageKey } from '../src/mail/sent-emails.repository';
 import request from 'supertest';
@@ -41,12 +41,6 @@ async function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
     file.readEntry();
   });
   return out;
-}
-
-function binary(res: request.Response, done: (err: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
 }
 
 const json = (entries: Map<string, Buffer>, name: string): unknown => {
@@ -163,7 +157,7 @@ describe('system-worker: data export', () => {
     const res = await request(stack.users.url)
       .get(`${url.pathname}${url.search}`)
       .buffer(true)
-      .parse(binary)
+      .parse(binaryBody)
       .expect(200);
     expect(res.headers['content-type']).toMatch(/application\/zip/);
     zip = await unzip(res.body as Buffer);

@@ -6,6 +6,7 @@ import { exportBlobKey, QueueNames, RpcPatterns } from '@pingvas/contracts';
 import { RpcClient } from '@pingvas/messaging';
 import { LocalDiskStorage } from '@pingvas/storage';
 import {
+  binaryBody,
   connectToSchema,
   eventually,
   type SchemaSql,
@@ -23,12 +24,6 @@ import {
 } from '../../../test/support/user-service';
 
 const WEB = 'https://pingvas.example';
-
-function binary(res: request.Response, done: (err: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
 
 describe('user-service: data exports and their signed links', () => {
   let svc: UserServiceUnderTest;
@@ -65,7 +60,7 @@ describe('user-service: data exports and their signed links', () => {
     return { exportId, zip, link, path: link.url.slice(WEB.length) };
   }
 
-  const download = (path: string) => http().get(path).buffer(true).parse(binary);
+  const download = (path: string) => http().get(path).buffer(true).parse(binaryBody);
 
   async function expectGone(path: string) {
     const res = await http().get(path).expect(404);

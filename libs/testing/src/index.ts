@@ -7,6 +7,7 @@ export * from './service-on-schema';
 export * from './tokens';
 export * from './lemon-squeezy';
 export * from './sse';
+export * from './binary-body';
 export * from './gallery-ingest';
 export * from './elasticsearch';
 export * from './s3-server';
